@@ -1,13 +1,29 @@
+using Board.ServiceDefaults;
+using Board.ServiceDefaults.Configuration;
+using Board.ServiceDefaults.Enrichment;
+using Board.ServiceDefaults.Requests;
+using Board.ServiceDefaults.Resources;
+using Board.ServiceDefaults.Sinks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Logging.Debug;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The one entry point of the service defaults: health checks, service discovery, HTTP resilience
-/// and OpenTelemetry (structured logs, traces, metrics).
+/// The one entry point of the service defaults: structured logging (a START and an END entry per request, the
+/// request context and scopes on every record, sinks chosen by configuration), traces and metrics through
+/// OpenTelemetry, health checks, service discovery and HTTP resilience.
 /// </summary>
 public static class Extensions
 {
@@ -18,6 +34,15 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // Read before anything is built: what goes where depends on it, and a bad value must stop start-up here.
+        var options = LoggingOptionsLoader.Load(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(options);
+
+        var startupWarnings = new StartupWarnings();
+        builder.ConfigureStructuredLogging(options, startupWarnings);
+        builder.ConfigureOpenTelemetry(options, startupWarnings);
+        builder.AddRequestLogging(options);
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -43,5 +68,148 @@ public static class Extensions
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
         return app;
+    }
+
+    private static void ConfigureStructuredLogging(this IHostApplicationBuilder builder, LoggingOptions options, StartupWarnings startupWarnings)
+    {
+        // OpenTelemetry is the only way out: the console and debug providers would write every record a second
+        // time, unstructured (and the console one writes "messages dropped" notices to stderr under load).
+        RemoveProvider<ConsoleLoggerProvider>(builder.Services);
+        RemoveProvider<DebugLoggerProvider>(builder.Services);
+
+        // The record carries trace and span ids itself; the host's default activity scope would repeat them.
+        builder.Services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.None);
+
+        // A request is logged once, by the END entry; these framework entries would say it again.
+        if (!options.Requests.KeepFrameworkRequestEntries)
+        {
+            SilenceUnlessConfigured(builder, "Microsoft.AspNetCore.Hosting.Diagnostics");
+        }
+
+        SilenceUnlessConfigured(builder, "Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware");
+
+        builder.Services.AddSingleton(startupWarnings);
+        builder.Services.AddHostedService<StartupWarningsReporter>();
+        builder.Services.AddSingleton<ScopeProviderCapture>();
+        builder.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<ScopeProviderCapture>());
+        builder.Services.AddSingleton(new PersonalDataRedactor(options.Redaction));
+        builder.Services.AddSingleton<LogEnrichmentProcessor>();
+        builder.Services.TryAddSingleton(_ => LogOutput.StandardOutput());
+        builder.Services.AddSingleton(sp => new ConsoleSinkProcessor(
+            resource => options.Console.Format == ConsoleFormat.Json
+                ? new JsonLineFormatter(options.Json, resource)
+                : new TextLineFormatter(),
+            new LineWriter(sp.GetRequiredService<LogOutput>().Stream, options.Console.MaxPendingBytes)));
+        builder.Services.AddSingleton(sp =>
+        {
+            var counter = new DroppedRecordCounter();
+            if (options.Console.Format != ConsoleFormat.None)
+            {
+                counter.Attach(sp.GetRequiredService<ConsoleSinkProcessor>());
+            }
+
+            return counter;
+        });
+        builder.Services.AddHostedService<DroppedRecordReporter>();
+    }
+
+    private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder, LoggingOptions options, StartupWarnings startupWarnings)
+    {
+        var configuration = builder.Configuration;
+        var exportLogs = !options.AutoInstrumentation && OtlpExport.IsConfigured(configuration, "LOGS");
+        var ownProviders = !options.AutoInstrumentation;
+
+        var host = new HostResourceDetector();
+        var ecs = new EcsResourceDetector(
+            configuration[EcsResourceDetector.MetadataUriVariable],
+            options.Ecs.Timeout,
+            startupWarnings);
+
+        var openTelemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => ServiceResource.Configure(resource, builder.Environment, host, ecs))
+            .WithLogging(
+                logging =>
+                {
+                    // Enrichment first, once; then the fan-out, so every sink writes the same fields.
+                    logging.AddProcessor(sp => sp.GetRequiredService<LogEnrichmentProcessor>());
+                    if (options.Console.Format != ConsoleFormat.None)
+                    {
+                        logging.AddProcessor(sp => sp.GetRequiredService<ConsoleSinkProcessor>());
+                    }
+
+                    if (exportLogs)
+                    {
+                        logging.AddOtlpExporter((_, processor) => OtlpExport.ConfigureBatch(processor, options.Otlp, configuration));
+                    }
+                },
+                logging =>
+                {
+                    logging.IncludeFormattedMessage = true;
+
+                    // Scopes are merged by the enrichment processor (see ScopeProviderCapture).
+                    logging.IncludeScopes = false;
+                });
+
+        if (!ownProviders)
+        {
+            return;
+        }
+
+        openTelemetry
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(DroppedRecordCounter.MeterName);
+                if (OtlpExport.IsConfigured(configuration, "METRICS"))
+                {
+                    metrics.AddOtlpExporter();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(builder.Environment.ApplicationName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                        !context.Request.Path.StartsWithSegments(HealthEndpointPath) &&
+                        !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    .AddHttpClientInstrumentation();
+                if (OtlpExport.IsConfigured(configuration, "TRACES"))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+    }
+
+    private static void AddRequestLogging(this IHostApplicationBuilder builder, LoggingOptions options)
+    {
+        if (!options.Requests.Enabled)
+        {
+            return;
+        }
+
+        builder.Services.AddSingleton(sp => new RequestLoggingSettings(
+            options.Requests,
+            TrustedProxies.Create(options.ForwardedHeaders, sp.GetRequiredService<ILoggerFactory>())));
+        builder.Services.AddSingleton<IStartupFilter, RequestLoggingStartupFilter>();
+    }
+
+    private static void RemoveProvider<TProvider>(IServiceCollection services) where TProvider : ILoggerProvider
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(ILoggerProvider) && services[i].ImplementationType == typeof(TProvider))
+            {
+                services.RemoveAt(i);
+            }
+        }
+    }
+
+    private static void SilenceUnlessConfigured(IHostApplicationBuilder builder, string category)
+    {
+        if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+        {
+            builder.Logging.AddFilter(category, LogLevel.None);
+        }
     }
 }

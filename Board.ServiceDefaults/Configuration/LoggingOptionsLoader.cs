@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Board.ServiceDefaults.Configuration;
+
+/// <summary>
+/// Reads <see cref="LoggingOptions"/> from configuration before the host is built (the sinks depend on it)
+/// and refuses to start on a bad value, naming the key and the file it came from.
+/// </summary>
+internal static partial class LoggingOptionsLoader
+{
+    public static LoggingOptions Load(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var section = configuration.GetSection(LoggingOptions.SectionName);
+        var options = new LoggingOptions();
+        try
+        {
+            section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw Invalid(BindingFailure(configuration, ex));
+        }
+
+        ReplaceListsThatWereConfigured(section, options);
+        ApplyEnvironmentDefaults(options, environment);
+
+        var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} (from {ConfigurationSourceLocator.Describe(configuration, f.Key)})").ToList();
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), failures);
+        }
+
+        return options;
+    }
+
+    // The binder appends configured items to a list that already holds defaults; a configured list must replace them.
+    private static void ReplaceListsThatWereConfigured(IConfigurationSection section, LoggingOptions options)
+    {
+        Replace("Requests:ExcludedPaths", v => options.Requests.ExcludedPaths = v);
+        Replace("Requests:SensitiveQueryKeys", v => options.Requests.SensitiveQueryKeys = v);
+        Replace("Json:ResourceAttributes", v => options.Json.ResourceAttributes = v);
+        Replace("Redaction:PersonalDataKeys", v => options.Redaction.PersonalDataKeys = v);
+        Replace("ForwardedHeaders:KnownProxies", v => options.ForwardedHeaders.KnownProxies = v);
+        Replace("ForwardedHeaders:KnownNetworks", v => options.ForwardedHeaders.KnownNetworks = v);
+
+        void Replace(string key, Action<List<string>> set)
+        {
+            var child = section.GetSection(key);
+            if (child.Exists())
+            {
+                set(child.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList());
+            }
+        }
+    }
+
+    private static void ApplyEnvironmentDefaults(LoggingOptions options, IHostEnvironment environment)
+    {
+        if (options.Console.Format == ConsoleFormat.Auto)
+        {
+            options.Console.Format = environment.IsDevelopment() ? ConsoleFormat.Text : ConsoleFormat.Json;
+        }
+
+        options.Redaction.Mode ??= environment.IsDevelopment() ? RedactionMode.None : RedactionMode.Hash;
+    }
+
+    private static IEnumerable<(string Key, string Problem)> Validate(LoggingOptions o)
+    {
+        const string p = LoggingOptions.SectionName + ":";
+
+        if (o.Console.MaxPendingBytes < 64 * 1024)
+        {
+            yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least 65536");
+        }
+
+        if (o.Json.MaxLineBytes is < 1024 or > 262_144)
+        {
+            yield return (p + "Json:MaxLineBytes", $"is {o.Json.MaxLineBytes}: must be between 1024 and 262144");
+        }
+
+        if (o.Json.MaxValueLength < 16 || o.Json.MaxValueLength > o.Json.MaxLineBytes)
+        {
+            yield return (p + "Json:MaxValueLength", $"is {o.Json.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
+        }
+
+        foreach (var (from, to) in o.Json.RenameFields)
+        {
+            if (string.IsNullOrWhiteSpace(to))
+            {
+                yield return (p + "Json:RenameFields:" + from, "is empty: a field must be renamed to a non-empty name");
+            }
+        }
+
+        foreach (var clash in o.Json.RenameFields.GroupBy(kv => kv.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return (p + "Json:RenameFields:" + clash.First().Key, $"renames {string.Join(" and ", clash.Select(kv => kv.Key))} to the same name '{clash.Key}'");
+        }
+
+        for (var i = 0; i < o.Requests.ExcludedPaths.Count; i++)
+        {
+            if (!o.Requests.ExcludedPaths[i].StartsWith('/'))
+            {
+                yield return (p + $"Requests:ExcludedPaths:{i}", $"is '{o.Requests.ExcludedPaths[i]}': a path must start with '/'");
+            }
+        }
+
+        foreach (var key in o.Requests.StatusLevels.Keys)
+        {
+            if (!StatusPattern().IsMatch(key))
+            {
+                yield return (p + "Requests:StatusLevels:" + key, "is not a status (e.g. 404) or a status class (e.g. 4xx)");
+            }
+        }
+
+        for (var i = 0; i < o.ForwardedHeaders.KnownProxies.Count; i++)
+        {
+            if (!IPAddress.TryParse(o.ForwardedHeaders.KnownProxies[i], out _))
+            {
+                yield return (p + $"ForwardedHeaders:KnownProxies:{i}", $"is '{o.ForwardedHeaders.KnownProxies[i]}': not an IP address");
+            }
+        }
+
+        for (var i = 0; i < o.ForwardedHeaders.KnownNetworks.Count; i++)
+        {
+            if (!IPNetwork.TryParse(o.ForwardedHeaders.KnownNetworks[i], out _))
+            {
+                yield return (p + $"ForwardedHeaders:KnownNetworks:{i}", $"is '{o.ForwardedHeaders.KnownNetworks[i]}': not a network in CIDR notation (e.g. 10.0.0.0/16)");
+            }
+        }
+
+        if (o.ForwardedHeaders.ForwardLimit < 1)
+        {
+            yield return (p + "ForwardedHeaders:ForwardLimit", $"is {o.ForwardedHeaders.ForwardLimit}: must be at least 1");
+        }
+
+        if (o.Redaction.Mode == RedactionMode.Hash && (o.Redaction.HashKey is null || o.Redaction.HashKey.Length < 16))
+        {
+            yield return (p + "Redaction:HashKey", "must be set to a secret of at least 16 characters when Redaction:Mode is Hash (the default outside Development)");
+        }
+
+        if (o.Otlp.MaxQueueSize < 1)
+        {
+            yield return (p + "Otlp:MaxQueueSize", $"is {o.Otlp.MaxQueueSize}: must be positive");
+        }
+
+        if (o.Otlp.MaxExportBatchSize < 1 || o.Otlp.MaxExportBatchSize > o.Otlp.MaxQueueSize)
+        {
+            yield return (p + "Otlp:MaxExportBatchSize", $"is {o.Otlp.MaxExportBatchSize}: must be between 1 and Otlp:MaxQueueSize ({o.Otlp.MaxQueueSize})");
+        }
+
+        if (o.Otlp.ScheduledDelayMilliseconds < 1)
+        {
+            yield return (p + "Otlp:ScheduledDelayMilliseconds", $"is {o.Otlp.ScheduledDelayMilliseconds}: must be positive");
+        }
+
+        if (o.Otlp.DropReportInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return (p + "Otlp:DropReportInterval", $"is {o.Otlp.DropReportInterval}: must be at least 00:00:01");
+        }
+
+        if (o.Ecs.Timeout <= TimeSpan.Zero || o.Ecs.Timeout > TimeSpan.FromSeconds(30))
+        {
+            yield return (p + "Ecs:Timeout", $"is {o.Ecs.Timeout}: must be above zero and at most 00:00:30");
+        }
+    }
+
+    private static string BindingFailure(IConfiguration configuration, InvalidOperationException ex)
+    {
+        // The binder names the key in its message ("... at 'StructuredLogging:X:Y' ..."); add the file it came from.
+        var match = QuotedKey().Match(ex.Message);
+        var where = match.Success
+            ? $" (from {ConfigurationSourceLocator.Describe(configuration, match.Groups["key"].Value)})"
+            : $" (section {LoggingOptions.SectionName})";
+        var inner = ex.InnerException is null ? "" : " " + ex.InnerException.Message;
+        return ex.Message + inner + where;
+    }
+
+    private static OptionsValidationException Invalid(string message) =>
+        new(LoggingOptions.SectionName, typeof(LoggingOptions), [message]);
+
+    [GeneratedRegex(@"^([1-5][0-9][0-9]|[1-5]xx)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex StatusPattern();
+
+    [GeneratedRegex(@"at '(?<key>[^']+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedKey();
+
+    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

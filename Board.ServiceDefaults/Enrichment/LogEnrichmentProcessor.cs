@@ -1,0 +1,193 @@
+using Board.ServiceDefaults.Requests;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+
+namespace Board.ServiceDefaults.Enrichment;
+
+/// <summary>
+/// The first processor: gives each record, once and before the fan-out to the sinks, the one set of fields
+/// every sink writes. In order of precedence: the record's own attributes, then its scopes from the innermost
+/// out (an inner key overrides an outer one; no key twice), then the request context. Exceptions become
+/// <c>exception.*</c> attributes with the full type name, and personal data is redacted where configured.
+/// </summary>
+internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor) : BaseProcessor<LogRecord>
+{
+    public const string PlainScopeKey = "scope";
+    private const string OriginalFormatKey = "{OriginalFormat}";
+
+    // Reused per thread: after OnEnd every sink has written the record or, for the batching OTLP processor,
+    // copied its attributes, so the list is free again for the next record on this thread.
+    [ThreadStatic] private static List<KeyValuePair<string, object?>>? t_attributes;
+    [ThreadStatic] private static List<object?>? t_scopes;
+    [ThreadStatic] private static bool t_busy;
+
+    public override void OnEnd(LogRecord data)
+    {
+        // A record written while one is being enriched on this thread (a sink that logs) gets lists of its own.
+        var reuse = !t_busy;
+        var attributes = reuse ? (t_attributes ??= new List<KeyValuePair<string, object?>>(32)) : new List<KeyValuePair<string, object?>>(32);
+        var scopeList = reuse ? (t_scopes ??= new List<object?>(8)) : new List<object?>(8);
+        t_busy = true;
+        try
+        {
+            attributes.Clear();
+            scopeList.Clear();
+            Enrich(data, attributes, scopeList);
+            data.Attributes = attributes;
+        }
+        catch (Exception ex)
+        {
+            // Logging never throws into a request: the record goes on as it came, marked.
+            attributes.Clear();
+            if (data.Attributes is { } original)
+            {
+                attributes.AddRange(original);
+            }
+
+            attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
+            data.Attributes = attributes;
+        }
+        finally
+        {
+            scopeList.Clear();
+            t_busy = !reuse;
+        }
+    }
+
+    private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList)
+    {
+        if (data.Attributes is { } own)
+        {
+            for (var i = 0; i < own.Count; i++)
+            {
+                AddIfAbsent(attributes, own[i]);
+            }
+        }
+
+        scopes.ScopeProvider?.ForEachScope(static (scope, list) => list.Add(scope), scopeList);
+        string? plainScopes = null;
+        for (var i = scopeList.Count - 1; i >= 0; i--)
+        {
+            switch (scopeList[i])
+            {
+                case null:
+                    break;
+                case IEnumerable<KeyValuePair<string, object?>> pairs:
+                    foreach (var pair in pairs)
+                    {
+                        if (pair.Key != OriginalFormatKey)
+                        {
+                            AddIfAbsent(attributes, pair);
+                        }
+                    }
+
+                    break;
+                case IEnumerable<KeyValuePair<string, string?>> textPairs:
+                    foreach (var pair in textPairs)
+                    {
+                        AddIfAbsent(attributes, new(pair.Key, pair.Value));
+                    }
+
+                    break;
+                default:
+                    // A plain scope (BeginScope("text") or any other object) is kept as text rather than dropped.
+                    var text = scopeList[i]!.ToString();
+                    plainScopes = plainScopes is null ? text : text + " => " + plainScopes;
+                    break;
+            }
+        }
+
+        if (plainScopes is not null)
+        {
+            AddIfAbsent(attributes, new(PlainScopeKey, plainScopes));
+        }
+
+        if (RequestLogContext.Current is { } request)
+        {
+            AddIfAbsent(attributes, new("http.request.method", request.Method));
+            AddIfAbsent(attributes, new("url.path", request.Path));
+            if (request.Route is { } route)
+            {
+                AddIfAbsent(attributes, new("http.route", route));
+            }
+
+            AddIfAbsent(attributes, new("client.address", request.ClientAddress));
+            AddIfAbsent(attributes, new("request.id", request.RequestId));
+        }
+
+        if (data.Exception is { } exception)
+        {
+            // The full type name (OTLP would send the short one) and one copy: the record carries no Exception
+            // object any more, so no sink adds exception fields a second time.
+            Set(attributes, "exception.type", exception.GetType().FullName);
+            Set(attributes, "exception.message", exception.Message);
+            Set(attributes, "exception.stacktrace", exception.ToString());
+            data.Exception = null;
+        }
+
+        if (redactor.IsActive)
+        {
+            RedactPersonalData(data, attributes);
+        }
+    }
+
+    private void RedactPersonalData(LogRecord data, List<KeyValuePair<string, object?>> attributes)
+    {
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var (key, value) = attributes[i];
+            if (value is null || !redactor.IsPersonal(key))
+            {
+                continue;
+            }
+
+            var raw = value.ToString() ?? "";
+            var redacted = redactor.Redact(raw);
+            attributes[i] = new(key, redacted);
+
+            // The message was rendered before this processor ran; it must not carry the value either.
+            if (raw.Length > 0 && data.FormattedMessage is { } message && message.Contains(raw, StringComparison.Ordinal))
+            {
+                data.FormattedMessage = message.Replace(raw, redacted, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
+    {
+        if (string.IsNullOrEmpty(pair.Key) || IndexOf(attributes, pair.Key) >= 0)
+        {
+            return;
+        }
+
+        attributes.Add(pair);
+    }
+
+    private static void Set(List<KeyValuePair<string, object?>> attributes, string key, object? value)
+    {
+        var index = IndexOf(attributes, key);
+        if (index >= 0)
+        {
+            attributes[index] = new(key, value);
+        }
+        else
+        {
+            attributes.Add(new(key, value));
+        }
+    }
+
+    private static int IndexOf(List<KeyValuePair<string, object?>> attributes, string key)
+    {
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var existing = attributes[i].Key;
+            if (ReferenceEquals(existing, key) || string.Equals(existing, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Board.ServiceDefaults.Enrichment;
+
+/// <summary>
+/// Rewrites the values of attributes that hold personal data (<c>user.email</c> by default): a keyed hash that
+/// stays stable for one key, so Logs Insights can still group a user's records, or REDACTED.
+/// </summary>
+internal sealed class PersonalDataRedactor
+{
+    private readonly RedactionMode _mode;
+    private readonly string[] _keys;
+    private readonly byte[] _hashKey;
+
+    public PersonalDataRedactor(RedactionOptions options)
+    {
+        _mode = options.Mode ?? RedactionMode.None;
+        _keys = [.. options.PersonalDataKeys];
+        _hashKey = options.HashKey is null ? [] : Encoding.UTF8.GetBytes(options.HashKey);
+    }
+
+    public bool IsActive => _mode != RedactionMode.None && _keys.Length > 0;
+
+    public bool IsPersonal(string key)
+    {
+        foreach (var candidate in _keys)
+        {
+            if (string.Equals(candidate, key, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public string Redact(string value)
+    {
+        if (_mode == RedactionMode.Redact)
+        {
+            return "REDACTED";
+        }
+
+        // Normalised first so that Alice@Example.com and alice@example.com group together.
+        Span<byte> hash = stackalloc byte[32];
+        HMACSHA256.HashData(_hashKey, Encoding.UTF8.GetBytes(value.Trim().ToLowerInvariant()), hash);
+        return "hmac:" + Convert.ToHexStringLower(hash[..12]);
+    }
+}

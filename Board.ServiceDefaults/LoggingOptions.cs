@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Logging;
+
+namespace Board.ServiceDefaults;
+
+/// <summary>
+/// Every knob of the structured logging, bound from the <c>StructuredLogging</c> configuration section
+/// before the host is built and validated at start-up (see <see cref="Configuration.LoggingOptionsLoader"/>).
+/// </summary>
+public sealed class LoggingOptions
+{
+    public const string SectionName = "StructuredLogging";
+
+    public ConsoleSinkOptions Console { get; set; } = new();
+    public JsonLineOptions Json { get; set; } = new();
+    public RequestLoggingOptions Requests { get; set; } = new();
+    public TrustedProxyOptions ForwardedHeaders { get; set; } = new();
+    public RedactionOptions Redaction { get; set; } = new();
+    public OtlpSinkOptions Otlp { get; set; } = new();
+    public EcsMetadataOptions Ecs { get; set; } = new();
+
+    /// <summary>
+    /// True when an OpenTelemetry auto-instrumentation agent (such as the AWS Distro for OpenTelemetry .NET)
+    /// owns the tracer, meter and logger providers: the service defaults then add no OTLP exporter and no
+    /// tracer or meter provider of their own, so no record is exported twice. Stdout stays as configured.
+    /// </summary>
+    public bool AutoInstrumentation { get; set; }
+}
+
+public enum ConsoleFormat
+{
+    /// <summary>Text in Development, JSON everywhere else.</summary>
+    Auto,
+    Text,
+    Json,
+    None,
+}
+
+public sealed class ConsoleSinkOptions
+{
+    public ConsoleFormat Format { get; set; } = ConsoleFormat.Auto;
+
+    /// <summary>
+    /// Bytes of formatted lines that may wait for stdout. Past this, lines are dropped and counted
+    /// rather than blocking the request that logged them.
+    /// </summary>
+    public int MaxPendingBytes { get; set; } = 32 * 1024 * 1024;
+}
+
+public sealed class JsonLineOptions
+{
+    /// <summary>
+    /// Renames fields on stdout only, like python-json-logger's rename_fields: <c>{"level": "levelname"}</c>.
+    /// Applies to the fixed fields, the record's attributes and the resource attributes alike.
+    /// </summary>
+    public Dictionary<string, string> RenameFields { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Upper bound of one line in bytes, newline included. The awslogs driver splits events above 16 KiB,
+    /// so the default keeps one record one event; long values are truncated with a marker to fit.
+    /// </summary>
+    public int MaxLineBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Longest string value written before it is truncated with a marker.</summary>
+    public int MaxValueLength { get; set; } = 4096;
+
+    /// <summary>Resource attributes repeated on every line (the seed put hostname and process id on each).</summary>
+    public List<string> ResourceAttributes { get; set; } =
+    [
+        "service.name",
+        "service.version",
+        "service.instance.id",
+        "deployment.environment.name",
+        "host.name",
+        "process.pid",
+        "cloud.region",
+        "aws.ecs.task.id",
+    ];
+}
+
+public sealed class RequestLoggingOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Path prefixes (whole segments) with no START/END entries, unless the request fails with 5xx.</summary>
+    public List<string> ExcludedPaths { get; set; } = ["/health", "/alive"];
+
+    /// <summary>
+    /// Query-string keys whose values are replaced by REDACTED in <c>url.query</c>. A key matches when it equals
+    /// an entry or ends with it after '_', '-' or '.', case-insensitively (so <c>key</c> covers <c>api_key</c>).
+    /// </summary>
+    public List<string> SensitiveQueryKeys { get; set; } = ["token", "code", "password", "secret", "key"];
+
+    /// <summary>
+    /// Level of the END entry by status: keys are an exact status ("404") or a class ("4xx"); the exact
+    /// status wins over its class. Statuses matched by neither are logged at Information.
+    /// </summary>
+    public Dictionary<string, LogLevel> StatusLevels { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["5xx"] = LogLevel.Error,
+        ["4xx"] = LogLevel.Warning,
+    };
+
+    /// <summary>Level of the END entry of a request that threw.</summary>
+    public LogLevel ExceptionLevel { get; set; } = LogLevel.Error;
+
+    /// <summary>
+    /// Keeps the framework's own "Request starting/finished" entries (category Microsoft.AspNetCore.Hosting.Diagnostics).
+    /// Off by default so that a request is not logged twice.
+    /// </summary>
+    public bool KeepFrameworkRequestEntries { get; set; }
+}
+
+public sealed class TrustedProxyOptions
+{
+    /// <summary>Addresses of proxies whose X-Forwarded-For / X-Forwarded-Proto are believed. Empty: none.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR, e.g. 10.0.0.0/16 for the subnets of an AWS ALB) whose forwarded headers are believed.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
+    /// <summary>How many proxy hops are unwound. 1 behind a single load balancer.</summary>
+    public int ForwardLimit { get; set; } = 1;
+}
+
+public enum RedactionMode
+{
+    /// <summary>The value is written as it is.</summary>
+    None,
+
+    /// <summary>The value is replaced by a keyed hash (HMAC-SHA256), stable for a key, so records can still be grouped by it.</summary>
+    Hash,
+
+    /// <summary>The value is replaced by REDACTED.</summary>
+    Redact,
+}
+
+public sealed class RedactionOptions
+{
+    /// <summary>How attributes that hold personal data are written. Default: Hash outside Development.</summary>
+    public RedactionMode? Mode { get; set; }
+
+    /// <summary>Attribute keys that hold personal data.</summary>
+    public List<string> PersonalDataKeys { get; set; } = ["user.email"];
+
+    /// <summary>Secret key of the hash. Required when Mode is Hash; never logged.</summary>
+    public string? HashKey { get; set; }
+}
+
+public sealed class OtlpSinkOptions
+{
+    /// <summary>Records that may wait for the OTLP exporter (OTEL_BLRP_MAX_QUEUE_SIZE wins when set).</summary>
+    public int MaxQueueSize { get; set; } = 65_536;
+
+    /// <summary>Records per export request (OTEL_BLRP_MAX_EXPORT_BATCH_SIZE wins when set).</summary>
+    public int MaxExportBatchSize { get; set; } = 4_096;
+
+    /// <summary>Milliseconds between exports (OTEL_BLRP_SCHEDULE_DELAY wins when set).</summary>
+    public int ScheduledDelayMilliseconds { get; set; } = 1_000;
+
+    /// <summary>How often a warning reports records that were dropped since the last one.</summary>
+    public TimeSpan DropReportInterval { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+public sealed class EcsMetadataOptions
+{
+    /// <summary>Longest wait for the ECS task metadata endpoint at start-up.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+}

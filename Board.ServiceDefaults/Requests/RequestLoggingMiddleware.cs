@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Logging;
+
+namespace Board.ServiceDefaults.Requests;
+
+/// <summary>
+/// Writes a START entry when a request arrives and an END entry when it leaves, and opens the request context
+/// that is stamped on every record in between. Runs first in the pipeline (see <see cref="RequestLoggingStartupFilter"/>),
+/// so it times everything and sees the status the client gets.
+/// </summary>
+internal sealed class RequestLoggingMiddleware(
+    RequestDelegate next,
+    ILogger<RequestLoggingMiddleware> logger,
+    RequestLoggingSettings settings)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var peer = AddressOf(context.Connection.RemoteIpAddress);
+
+        // Forwarded headers are believed only from the configured proxies; the peer stays what the socket says.
+        settings.ForwardedHeaders?.ApplyForwarders(context);
+        var client = settings.ForwardedHeaders is null ? peer : AddressOf(context.Connection.RemoteIpAddress);
+
+        var requestContext = new RequestLogContext(context, client);
+        RequestLogContext.Current = requestContext;
+
+        var excluded = settings.IsExcluded(context.Request.Path);
+        if (!excluded && logger.IsEnabled(LogLevel.Information))
+        {
+            LogStarted(context, requestContext, peer);
+        }
+
+        Exception? exception = null;
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex)
+        {
+            // Logged once, by the END entry below; the client gets a 500 as it would from the server.
+            exception = ex;
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+            else
+            {
+                context.Abort();
+            }
+        }
+        finally
+        {
+            exception ??= context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var status = context.Response.StatusCode;
+            if (!excluded || status >= 500 || exception is not null)
+            {
+                LogCompleted(context, requestContext, status, Stopwatch.GetElapsedTime(start).TotalMilliseconds, exception);
+            }
+
+            requestContext.Complete();
+        }
+    }
+
+    private void LogStarted(HttpContext context, RequestLogContext requestContext, string peer)
+    {
+        var request = context.Request;
+        var state = new RequestStartedState
+        {
+            Method = requestContext.Method,
+            Path = requestContext.Path,
+            Query = settings.QueryRedactor.Redact(request.QueryString.Value),
+            Scheme = request.Scheme,
+            ServerAddress = request.Host.HasValue ? request.Host.Host : null,
+            ClientAddress = requestContext.ClientAddress,
+            PeerAddress = peer,
+            UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
+            ProtocolVersion = ProtocolVersion(request.Protocol),
+        };
+        logger.Log(LogLevel.Information, RequestLogEntries.Started, state, null, RequestLogEntries.FormatStarted);
+    }
+
+    private void LogCompleted(HttpContext context, RequestLogContext requestContext, int status, double durationMs, Exception? exception)
+    {
+        var level = exception is null ? settings.Levels.For(status) : settings.Levels.ExceptionLevel;
+        if (!logger.IsEnabled(level))
+        {
+            return;
+        }
+
+        var state = new RequestCompletedState
+        {
+            Method = requestContext.Method,
+            Path = requestContext.Path,
+            Route = RequestLogContext.RouteOf(context) ?? requestContext.Route,
+            StatusCode = status,
+            DurationMs = durationMs,
+            ResponseSize = context.Response.ContentLength,
+            ClientAborted = context.RequestAborted.IsCancellationRequested,
+        };
+        logger.Log(level, RequestLogEntries.Completed, state, exception, RequestLogEntries.FormatCompleted);
+    }
+
+    private static string AddressOf(IPAddress? address) => address switch
+    {
+        null => "unknown",
+        { IsIPv4MappedToIPv6: true } => address.MapToIPv4().ToString(),
+        _ => address.ToString(),
+    };
+
+    private static string ProtocolVersion(string protocol) => protocol switch
+    {
+        "HTTP/1.1" => "1.1",
+        "HTTP/2" => "2",
+        "HTTP/3" => "3",
+        "HTTP/1.0" => "1.0",
+        _ => protocol,
+    };
+}
+
+/// <summary>What the middleware needs from <see cref="RequestLoggingOptions"/>, compiled once.</summary>
+internal sealed class RequestLoggingSettings(RequestLoggingOptions options, ForwardedHeadersMiddleware? forwardedHeaders)
+{
+    private readonly Microsoft.AspNetCore.Http.PathString[] _excluded = [.. options.ExcludedPaths.Select(p => new Microsoft.AspNetCore.Http.PathString(p.TrimEnd('/')))];
+
+    public ForwardedHeadersMiddleware? ForwardedHeaders { get; } = forwardedHeaders;
+    public QueryStringRedactor QueryRedactor { get; } = new(options.SensitiveQueryKeys);
+    public StatusLevelMap Levels { get; } = new(options);
+
+    public bool IsExcluded(Microsoft.AspNetCore.Http.PathString path)
+    {
+        foreach (var prefix in _excluded)
+        {
+            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Board.ServiceDefaults.Requests;
+
+/// <summary>
+/// Puts the request logging in front of everything the application adds, so that no application can forget it
+/// or place it after a middleware whose time or failures it would then miss.
+/// </summary>
+internal sealed class RequestLoggingStartupFilter : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        next(app);
+    };
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics.Metrics;
+
+namespace Board.ServiceDefaults.Sinks;
+
+/// <summary>
+/// Counts every record a sink had to drop, so that no loss is silent: stdout drops come from the
+/// <see cref="ConsoleSinkProcessor"/>; OTLP queue overflows from the OpenTelemetry SDK's own
+/// <c>otel.sdk.processor.log.processed</c> measurements (error.type queue_full / already_shutdown), which the
+/// SDK records only while someone listens. Exposed as the metric <c>board.logging.records.dropped</c>.
+/// </summary>
+internal sealed class DroppedRecordCounter : IDisposable
+{
+    public const string MeterName = "Board.ServiceDefaults.Logging";
+
+    private readonly MeterListener _listener = new();
+    private readonly Meter _meter = new(MeterName);
+    private ConsoleSinkProcessor? _console;
+    private long _otlpQueueFull;
+    private long _otlpAfterShutdown;
+
+    public DroppedRecordCounter()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "otel.sdk.experimental" && instrument.Name == "otel.sdk.processor.log.processed")
+            {
+                listener.EnableMeasurementEvents(instrument, this);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((DroppedRecordCounter)state!).OnProcessed(value, tags));
+        _listener.Start();
+
+        _meter.CreateObservableCounter(
+            "board.logging.records.dropped",
+            () => new[]
+            {
+                new Measurement<long>(StdoutDropped, new KeyValuePair<string, object?>("log.sink", "stdout")),
+                new Measurement<long>(OtlpDropped, new KeyValuePair<string, object?>("log.sink", "otlp")),
+            },
+            unit: "{log_record}",
+            description: "Log records a sink dropped instead of delaying the application.");
+    }
+
+    public long StdoutDropped => _console is null ? 0 : _console.Writer.DroppedLines + _console.FailedRecords;
+
+    public long OtlpDropped => Interlocked.Read(ref _otlpQueueFull) + Interlocked.Read(ref _otlpAfterShutdown);
+
+    public void Attach(ConsoleSinkProcessor console) => _console = console;
+
+    private void OnProcessed(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key != "error.type")
+            {
+                continue;
+            }
+
+            if (tag.Value is "queue_full")
+            {
+                Interlocked.Add(ref _otlpQueueFull, value);
+            }
+            else if (tag.Value is "already_shutdown")
+            {
+                Interlocked.Add(ref _otlpAfterShutdown, value);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _meter.Dispose();
+    }
+}

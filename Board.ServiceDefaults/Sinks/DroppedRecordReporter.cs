@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Board.ServiceDefaults.Sinks;
+
+/// <summary>Writes one warning per interval in which records were dropped, with how many and where.</summary>
+internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, LoggingOptions options, ILogger<DroppedRecordReporter> logger)
+    : BackgroundService
+{
+    private long _reportedStdout;
+    private long _reportedOtlp;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Otlp.DropReportInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Report();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Report();
+    }
+
+    internal void Report()
+    {
+        var stdout = counter.StdoutDropped;
+        var otlp = counter.OtlpDropped;
+        var newStdout = stdout - _reportedStdout;
+        var newOtlp = otlp - _reportedOtlp;
+        if (newStdout == 0 && newOtlp == 0)
+        {
+            return;
+        }
+
+        _reportedStdout = stdout;
+        _reportedOtlp = otlp;
+        logger.LogWarning(
+            "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP ({log.dropped.stdout_total} and {log.dropped.otlp_total} since start)",
+            newStdout,
+            newOtlp,
+            stdout,
+            otlp);
+    }
+}

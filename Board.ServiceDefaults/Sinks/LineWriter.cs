@@ -1,0 +1,166 @@
+using System.Buffers;
+
+namespace Board.ServiceDefaults.Sinks;
+
+/// <summary>
+/// Carries formatted lines to stdout on a thread of its own, so that a slow reader of stdout never slows a
+/// request. Lines wait in one growing buffer that is swapped out and written whole, which batches them under
+/// load. Past <c>maxPendingBytes</c> a line is dropped and counted instead of blocking its writer.
+/// </summary>
+internal sealed class LineWriter : IDisposable
+{
+    private const int InitialBufferBytes = 64 * 1024;
+
+    private readonly Stream _output;
+    private readonly int _maxPendingBytes;
+    private readonly object _gate = new();
+    private readonly Thread _thread;
+
+    private byte[] _active = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+    private byte[]? _spare = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+    private int _activeLength;
+    private bool _writing;
+    private bool _stopping;
+    private long _droppedLines;
+    private long _writtenLines;
+    private int _activeLines;
+
+    public LineWriter(Stream output, int maxPendingBytes)
+    {
+        _output = output;
+        _maxPendingBytes = maxPendingBytes;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Board log writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Lines dropped because too much was waiting, or because stdout failed.</summary>
+    public long DroppedLines => Interlocked.Read(ref _droppedLines);
+
+    /// <summary>Lines handed to stdout.</summary>
+    public long WrittenLines => Interlocked.Read(ref _writtenLines);
+
+    public void Write(ReadOnlySpan<byte> line)
+    {
+        lock (_gate)
+        {
+            if (_stopping || _activeLength + line.Length > _maxPendingBytes)
+            {
+                _droppedLines++;
+                return;
+            }
+
+            if (_activeLength + line.Length > _active.Length)
+            {
+                Grow(_activeLength + line.Length);
+            }
+
+            line.CopyTo(_active.AsSpan(_activeLength));
+            var wasEmpty = _activeLength == 0;
+            _activeLength += line.Length;
+            _activeLines++;
+            if (wasEmpty && !_writing)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>Waits until every line written so far has reached stdout.</summary>
+    public bool Flush(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_gate)
+        {
+            while (_activeLength > 0 || _writing)
+            {
+                Monitor.PulseAll(_gate);
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
+                {
+                    return _activeLength == 0 && !_writing;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    public void Dispose()
+    {
+        Flush(TimeSpan.FromSeconds(5));
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+
+        _thread.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            byte[] buffer;
+            int length;
+            int lines;
+            lock (_gate)
+            {
+                while (_activeLength == 0 && !_stopping)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_activeLength == 0 && _stopping)
+                {
+                    return;
+                }
+
+                buffer = _active;
+                length = _activeLength;
+                lines = _activeLines;
+                _active = _spare ?? ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+                _spare = null;
+                _activeLength = 0;
+                _activeLines = 0;
+                _writing = true;
+            }
+
+            var ok = true;
+            try
+            {
+                _output.Write(buffer, 0, length);
+                _output.Flush();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
+            {
+                ok = false;
+            }
+
+            lock (_gate)
+            {
+                if (ok)
+                {
+                    _writtenLines += lines;
+                }
+                else
+                {
+                    _droppedLines += lines;
+                }
+
+                _spare = buffer;
+
+                _writing = false;
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    private void Grow(int needed)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _active.Length * 2));
+        _active.AsSpan(0, _activeLength).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_active);
+        _active = bigger;
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using OpenTelemetry.Logs;
+
+namespace Board.ServiceDefaults.Sinks;
+
+/// <summary>
+/// OTLP is on wherever the standard variables say so, exactly as Aspire and the OpenTelemetry specification set
+/// them: OTEL_EXPORTER_OTLP_ENDPOINT for every signal, or OTEL_EXPORTER_OTLP_{SIGNAL}_ENDPOINT for one. Protocol,
+/// headers and timeout are read by the OpenTelemetry exporter itself from the same configuration.
+/// </summary>
+internal static class OtlpExport
+{
+    public static bool IsConfigured(IConfiguration configuration, string signal) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ||
+        !string.IsNullOrWhiteSpace(configuration[$"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"]);
+
+    /// <summary>
+    /// The SDK's defaults (2048 records, every 5 s) drop records at a few thousand requests per second; Board's
+    /// defaults hold a minute of bursts instead. An OTEL_BLRP_* variable, when set, still wins.
+    /// </summary>
+    public static void ConfigureBatch(LogRecordExportProcessorOptions processor, OtlpSinkOptions options, IConfiguration configuration)
+    {
+        var batch = processor.BatchExportProcessorOptions;
+        if (configuration["OTEL_BLRP_MAX_QUEUE_SIZE"] is null)
+        {
+            batch.MaxQueueSize = options.MaxQueueSize;
+        }
+
+        if (configuration["OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"] is null)
+        {
+            batch.MaxExportBatchSize = Math.Min(options.MaxExportBatchSize, batch.MaxQueueSize);
+        }
+
+        if (configuration["OTEL_BLRP_SCHEDULE_DELAY"] is null)
+        {
+            batch.ScheduledDelayMilliseconds = options.ScheduledDelayMilliseconds;
+        }
+    }
+}

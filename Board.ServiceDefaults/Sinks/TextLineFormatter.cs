@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
+
+namespace Board.ServiceDefaults.Sinks;
+
+/// <summary>
+/// The Development console: one readable line per record — time, level, category, message — followed by the
+/// fields the message does not already show, as key=value. Control characters are escaped so a hostile value
+/// cannot start a line of its own; an exception's stack trace follows on indented lines.
+/// </summary>
+internal sealed class TextLineFormatter : ILineFormatter
+{
+    [ThreadStatic] private static StringBuilder? t_builder;
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+
+    public ReadOnlySpan<byte> Format(LogRecord record)
+    {
+        var text = t_builder ??= new StringBuilder(512);
+        text.Clear();
+
+        text.Append(record.Timestamp.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture))
+            .Append(' ').Append(LevelOf(record.LogLevel))
+            .Append(' ').Append(record.CategoryName).Append(": ");
+        AppendEscaped(text, record.FormattedMessage ?? record.Body ?? "");
+
+        string? template = null;
+        string? stackTrace = null;
+        var first = true;
+        if (record.Attributes is { } attributes)
+        {
+            foreach (var (key, _) in attributes)
+            {
+                if (key == "{OriginalFormat}")
+                {
+                    template = attributes.First(a => a.Key == key).Value as string;
+                }
+            }
+
+            foreach (var (key, value) in attributes)
+            {
+                if (key == "{OriginalFormat}" || (template is not null && IsPlaceholder(template, key)))
+                {
+                    continue;
+                }
+
+                if (key == "exception.stacktrace")
+                {
+                    stackTrace = value as string;
+                    continue;
+                }
+
+                text.Append(first ? "  {" : ", ").Append(key).Append('=');
+                AppendEscaped(text, value is null ? "null" : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                first = false;
+            }
+        }
+
+        if (!first)
+        {
+            text.Append('}');
+        }
+
+        text.Append('\n');
+        if (stackTrace is not null)
+        {
+            foreach (var line in stackTrace.Split('\n'))
+            {
+                text.Append("    ").Append(line.TrimEnd('\r')).Append('\n');
+            }
+        }
+
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var chars = TextSanitizer.ReplaceLoneSurrogates(text.ToString());
+        var bytes = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(chars.Length));
+        buffer.Advance(Encoding.UTF8.GetBytes(chars, bytes));
+        return buffer.WrittenSpan;
+    }
+
+    private static bool IsPlaceholder(string template, string key)
+    {
+        var at = template.IndexOf(key, StringComparison.Ordinal);
+        while (at > 0)
+        {
+            var end = at + key.Length;
+            if (template[at - 1] == '{' && end < template.Length && template[end] is '}' or ':' or ',')
+            {
+                return true;
+            }
+
+            at = template.IndexOf(key, end, StringComparison.Ordinal);
+        }
+
+        return false;
+    }
+
+    private static void AppendEscaped(StringBuilder text, string value)
+    {
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\n':
+                    text.Append("\\n");
+                    break;
+                case '\r':
+                    text.Append("\\r");
+                    break;
+                case '\t':
+                    text.Append("\\t");
+                    break;
+                case < ' ' or '\u007f':
+                    text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    text.Append(c);
+                    break;
+            }
+        }
+    }
+
+    private static string LevelOf(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "trce",
+        LogLevel.Debug => "dbug",
+        LogLevel.Information => "info",
+        LogLevel.Warning => "warn",
+        LogLevel.Error => "fail",
+        LogLevel.Critical => "crit",
+        _ => "none",
+    };
+}

@@ -1,0 +1,48 @@
+namespace Board.ServiceDefaults.Sinks;
+
+/// <summary>String repairs shared by the sinks: text that cannot be encoded, and text that is too long.</summary>
+internal static class TextSanitizer
+{
+    /// <summary>
+    /// A lone UTF-16 surrogate (from a broken client or a cut string) cannot be encoded; it becomes U+FFFD.
+    /// Returns the same instance when there is nothing to repair, which is nearly always.
+    /// </summary>
+    public static string ReplaceLoneSurrogates(string value)
+    {
+        var span = value.AsSpan();
+        var first = span.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0)
+        {
+            return value;
+        }
+
+        var repaired = false;
+        var chars = value.ToCharArray();
+        for (var i = first; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+                repaired = true;
+            }
+        }
+
+        return repaired ? new string(chars) : value;
+    }
+
+    /// <summary>Cuts to <paramref name="maxLength"/> characters, never between the halves of a surrogate pair, and appends the marker.</summary>
+    public static string Truncate(string value, int maxLength, string marker)
+    {
+        var keep = Math.Max(0, maxLength - marker.Length);
+        if (keep > 0 && char.IsHighSurrogate(value[keep - 1]))
+        {
+            keep--;
+        }
+
+        return string.Concat(value.AsSpan(0, keep), marker);
+    }
+}
