@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Board.Tests.Web;
 
@@ -21,6 +22,12 @@ public sealed class BoardAppFactory : WebApplicationFactory<Program>
     /// <summary>Replaces the connection string pointing at <see cref="DatabasePath"/>.</summary>
     public string? ConnectionString { get; init; }
 
+    /// <summary>Hosting environment; the factory's default is Development.</summary>
+    public string? EnvironmentName { get; init; }
+
+    /// <summary>Every record the app logged.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>Further configuration for one test's host.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -30,6 +37,12 @@ public sealed class BoardAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Board", ConnectionString ?? $"Data Source={DatabasePath}");
         // Every SQL statement at Information would bury a failing test's output.
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (EnvironmentName is not null)
+        {
+            builder.UseEnvironment(EnvironmentName);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

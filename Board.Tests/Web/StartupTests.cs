@@ -69,6 +69,24 @@ public sealed class StartupTests
         Assert.Equal(HttpStatusCode.InternalServerError, failingResponse.StatusCode);
     }
 
+    [Fact]
+    public async Task Production_shows_the_error_page_for_an_unhandled_exception()
+    {
+        await using var factory = new BoardAppFactory
+        {
+            EnvironmentName = "Production",
+            Settings = new Dictionary<string, string?> { ["Testing:FailureEndpoint"] = "true" },
+        };
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/test/fail");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Something went wrong", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Test failure endpoint", html, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<Exception> Flatten(Exception exception)
     {
         yield return exception;
