@@ -1,12 +1,67 @@
+using Board.Web.Data;
+using Board.Web.Testing;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+
+// Resolved from the built configuration, not read here: test hosts and other late configuration
+// sources are only applied when the builder builds.
+builder.Services.AddSingleton(sp => DatabaseLocation.Resolve(
+    sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IWebHostEnvironment>().ContentRootPath));
+builder.Services.AddDbContext<BoardDbContext>((sp, options) =>
+    options.UseSqlite(sp.GetRequiredService<DatabaseLocation>().ConnectionString));
+
+// /health includes the database; /alive does not, so a database outage takes the instance out of
+// rotation without the platform restarting it.
+builder.Services.AddHealthChecks().AddDbContextCheck<BoardDbContext>("database", tags: ["ready"]);
+
+builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+builder.Services
+    .AddIdentityCore<IdentityUser>(options =>
+    {
+        options.User.RequireUniqueEmail = true;
+        options.Password.RequiredLength = 8;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Lockout.AllowedForNewUsers = true;
+        options.Lockout.MaxFailedAccessAttempts = 5;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+    })
+    .AddSignInManager()
+    .AddEntityFrameworkStores<BoardDbContext>();
+builder.Services.ConfigureApplicationCookie(options =>
+{
+    options.LoginPath = "/Account/Login";
+    options.LogoutPath = "/Account/Logout";
+    // A signed-in user acting on someone else's post gets a plain 403, not a redirect to a login page.
+    options.Events.OnRedirectToAccessDenied = context =>
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    };
+});
+
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
 
+DatabaseInitializer.Initialize(app.Services);
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error");
+}
+
+app.UseStatusCodePagesWithReExecute("/Status/{0}");
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
 app.MapRazorPages();
+app.MapTestFailureEndpoint();
 
 app.Run();
 

@@ -1,0 +1,217 @@
+using System.Net;
+using Board.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Board.Tests.Web;
+
+public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<BoardAppFactory>
+{
+    private const string Password = "Correct-horse-1";
+
+    [Fact]
+    public async Task Register_log_in_create_a_board_and_post_shows_the_post_on_the_board()
+    {
+        var email = NewEmail();
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(email, Password);
+        await browser.LogOutAsync();
+        using (var login = await browser.LogInAsync(email, Password))
+        {
+            Assert.Equal("/", BrowserClient.RedirectTarget(login));
+        }
+
+        string boardPath;
+        using (var create = await browser.SubmitFormAsync("/Boards/Create", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Garden Club",
+            ["Input.Description"] = "Seeds and weeds",
+        }))
+        {
+            boardPath = BrowserClient.RedirectTarget(create);
+        }
+
+        Assert.StartsWith("/b/garden-club", boardPath, StringComparison.Ordinal);
+        var slug = boardPath["/b/".Length..];
+
+        using (var post = await browser.WritePostAsync(slug, "Tomatoes are early this year.", title: "First harvest"))
+        {
+            Assert.Equal(boardPath, BrowserClient.RedirectTarget(post));
+        }
+
+        var page = await browser.GetPageAsync(boardPath);
+        Assert.Contains("Garden Club", page, StringComparison.Ordinal);
+        Assert.Contains("First harvest", page, StringComparison.Ordinal);
+        Assert.Contains("Tomatoes are early this year.", page, StringComparison.Ordinal);
+        Assert.Contains("Garden Club", await browser.GetPageAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Anonymous_user_who_posts_is_sent_to_log_in_and_nothing_is_stored()
+    {
+        using var browser = new BrowserClient(factory);
+        var before = CountPosts();
+
+        // The board shows anonymous users no form, so the token comes from another page: the POST must be refused anyway.
+        using var response = await browser.SubmitFormAsync(
+            "/Account/Login", new Dictionary<string, string> { ["Input.Text"] = "Sneaky" }, postUrl: "/b/welcome");
+
+        Assert.Equal("/Account/Login?ReturnUrl=%2Fb%2Fwelcome", BrowserClient.RedirectTarget(response));
+        Assert.Equal(before, CountPosts());
+    }
+
+    [Fact]
+    public async Task Anonymous_user_who_creates_a_board_is_sent_to_log_in()
+    {
+        using var browser = new BrowserClient(factory);
+
+        using var response = await browser.Http.GetAsync("/Boards/Create");
+
+        Assert.Equal("/Account/Login?ReturnUrl=%2FBoards%2FCreate", BrowserClient.RedirectTarget(response));
+    }
+
+    [Fact]
+    public async Task A_user_cannot_delete_someone_elses_post_but_the_author_can()
+    {
+        using var alice = new BrowserClient(factory);
+        await alice.RegisterAsync(NewEmail(), Password);
+        var text = $"Alice's post {Guid.NewGuid():N}";
+        using (var written = await alice.WritePostAsync(DatabaseInitializer.WelcomeSlug, text))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, written.StatusCode);
+        }
+
+        var postId = factory.WithDatabase(db => db.Posts.Single(p => p.Text == text).Id);
+
+        using var bob = new BrowserClient(factory);
+        await bob.RegisterAsync(NewEmail(), Password);
+        using (var refused = await bob.SubmitFormAsync("/b/welcome", new Dictionary<string, string>(), $"/posts/{postId}/delete"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        Assert.True(factory.WithDatabase(db => db.Posts.Any(p => p.Id == postId)));
+        Assert.DoesNotContain($"/posts/{postId}/delete", await bob.GetPageAsync("/b/welcome"), StringComparison.Ordinal);
+
+        using (var deleted = await alice.SubmitFormAsync("/b/welcome", new Dictionary<string, string>(), $"/posts/{postId}/delete"))
+        {
+            Assert.Equal("/b/welcome", BrowserClient.RedirectTarget(deleted));
+        }
+
+        Assert.False(factory.WithDatabase(db => db.Posts.Any(p => p.Id == postId)));
+    }
+
+    [Fact]
+    public async Task Deleting_an_unknown_post_is_404()
+    {
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(NewEmail(), Password);
+
+        using var response = await browser.SubmitFormAsync("/", new Dictionary<string, string>(), "/posts/987654/delete");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("<h1>Not found</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "Write some text for your post.")]
+    [InlineData("   ", "Write some text for your post.")]
+    [InlineData(null, "The text can be at most 4000 characters long.")]
+    public async Task Invalid_post_text_shows_the_message_next_to_the_field_and_stores_nothing(string? text, string message)
+    {
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(NewEmail(), Password);
+        var before = CountPosts();
+
+        using var response = await browser.WritePostAsync(DatabaseInitializer.WelcomeSlug, text ?? new string('x', Post.TextMaxLength + 1));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Matches($"""<span class="field-error field-validation-error" data-valmsg-for="Input.Text"[^>]*>{System.Text.RegularExpressions.Regex.Escape(message)}</span>""", html);
+        Assert.Equal(before, CountPosts());
+    }
+
+    [Fact]
+    public async Task Over_long_title_is_refused()
+    {
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(NewEmail(), Password);
+        var before = CountPosts();
+
+        using var response = await browser.WritePostAsync(DatabaseInitializer.WelcomeSlug, "fine", title: new string('t', Post.TitleMaxLength + 1));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data-valmsg-for=\"Input.Title\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, CountPosts());
+    }
+
+    [Fact]
+    public void The_database_itself_refuses_over_long_text()
+    {
+        var exception = Assert.Throws<DbUpdateException>(() => factory.WithDatabase(db =>
+        {
+            var board = db.Boards.Single(b => b.Slug == DatabaseInitializer.WelcomeSlug);
+            var user = new Microsoft.AspNetCore.Identity.IdentityUser { UserName = NewEmail() };
+            db.Users.Add(user);
+            db.Posts.Add(new Post { BoardId = board.Id, AuthorId = user.Id, Text = new string('x', Post.TextMaxLength + 1), CreatedUtc = DateTime.UtcNow });
+            return db.SaveChanges();
+        }));
+
+        Assert.Contains("CK_Posts_Text_Length", exception.InnerException?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_board_is_a_404_page()
+    {
+        using var browser = new BrowserClient(factory);
+
+        using var response = await browser.Http.GetAsync("/b/no-such-board");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Not found</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<nav>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Board_pages_hold_twenty_posts_newest_first()
+    {
+        var slug = $"paging-{Guid.NewGuid():N}";
+        factory.WithDatabase(db =>
+        {
+            var user = new Microsoft.AspNetCore.Identity.IdentityUser { UserName = NewEmail() };
+            db.Users.Add(user);
+            var board = new Board.Web.Data.Board { Name = "Paging", Slug = slug, CreatedUtc = DateTime.UtcNow };
+            db.Boards.Add(board);
+            var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            for (var i = 1; i <= 25; i++)
+            {
+                db.Posts.Add(new Post { Board = board, AuthorId = user.Id, Text = $"[P-{i:D2}]", CreatedUtc = start.AddMinutes(i) });
+            }
+
+            return db.SaveChanges();
+        });
+        using var browser = new BrowserClient(factory);
+
+        var first = await browser.GetPageAsync($"/b/{slug}");
+        var second = await browser.GetPageAsync($"/b/{slug}?page=2");
+
+        var firstOrder = Enumerable.Range(6, 20).Reverse().Select(i => first.IndexOf($"[P-{i:D2}]", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(-1, firstOrder);
+        Assert.Equal(firstOrder.Order(), firstOrder);
+        Assert.DoesNotContain("[P-05]", first, StringComparison.Ordinal);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Contains($"[P-{i:D2}]", second, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("[P-06]", second, StringComparison.Ordinal);
+        Assert.Contains("[P-25]", await browser.GetPageAsync($"/b/{slug}?page=abc"), StringComparison.Ordinal);
+        using var beyond = await browser.Http.GetAsync($"/b/{slug}?page=3");
+        Assert.Equal(HttpStatusCode.NotFound, beyond.StatusCode);
+    }
+
+    private int CountPosts() => factory.WithDatabase(db => db.Posts.Count());
+
+    private static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Board.Tests.Web;
+
+/// <summary>
+/// Drives the app the way a browser does: keeps cookies, reads the anti-forgery token out of the page
+/// that holds a form and submits the form with it. Redirects are not followed, so tests can assert them.
+/// </summary>
+public sealed partial class BrowserClient : IDisposable
+{
+    public BrowserClient(WebApplicationFactory<Program> factory)
+    {
+        Http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    }
+
+    public HttpClient Http { get; }
+
+    public async Task<string> GetPageAsync(string url)
+    {
+        using var response = await Http.GetAsync(url);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} answered {(int)response.StatusCode}");
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>GETs <paramref name="pageUrl"/> for its token and POSTs the fields to <paramref name="postUrl"/> (default: the same page).</summary>
+    public async Task<HttpResponseMessage> SubmitFormAsync(string pageUrl, IReadOnlyDictionary<string, string> fields, string? postUrl = null)
+    {
+        var token = ExtractAntiforgeryToken(await GetPageAsync(pageUrl));
+        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token };
+        using var content = new FormUrlEncodedContent(form);
+        return await Http.PostAsync(postUrl ?? pageUrl, content);
+    }
+
+    public async Task RegisterAsync(string email, string password)
+    {
+        using var response = await SubmitFormAsync("/Account/Register", new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["Input.ConfirmPassword"] = password,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    public Task<HttpResponseMessage> LogInAsync(string email, string password, string? returnUrl = null)
+    {
+        var page = returnUrl is null ? "/Account/Login" : $"/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
+        return SubmitFormAsync(page, new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["ReturnUrl"] = returnUrl ?? "",
+        });
+    }
+
+    public async Task LogOutAsync()
+    {
+        using var response = await SubmitFormAsync("/", new Dictionary<string, string>(), "/Account/Logout");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    public Task<HttpResponseMessage> WritePostAsync(string slug, string text, string? title = null) =>
+        SubmitFormAsync($"/b/{slug}", new Dictionary<string, string> { ["Input.Title"] = title ?? "", ["Input.Text"] = text });
+
+    public static string ExtractAntiforgeryToken(string html)
+    {
+        var match = AntiforgeryInput().Match(html);
+        Assert.True(match.Success, "The page has no anti-forgery token");
+        return WebUtility.HtmlDecode(match.Groups["token"].Value);
+    }
+
+    /// <summary>The redirect target as path and query, whether the app sent it relative or absolute.</summary>
+    public static string RedirectTarget(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location ?? throw new InvalidOperationException("Redirect without Location");
+        // An absolute address to another host is returned whole, so an off-site redirect cannot pass for a local one.
+        return !location.IsAbsoluteUri ? location.OriginalString
+            : location.Host == "localhost" ? location.PathAndQuery
+            : location.AbsoluteUri;
+    }
+
+    public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="(?<token>[^"]+)"[^>]*>""")]
+    private static partial Regex AntiforgeryInput();
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Board.Web.Data;
+
+/// <summary>Identity's tables plus the boards and their posts, in one SQLite database.</summary>
+public sealed class BoardDbContext(DbContextOptions<BoardDbContext> options) : IdentityDbContext<IdentityUser>(options)
+{
+    public DbSet<Board> Boards => Set<Board>();
+    public DbSet<Post> Posts => Set<Post>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Board>(board =>
+        {
+            board.HasIndex(b => b.Slug).IsUnique();
+            // SQLite ignores declared column lengths; check constraints make the database refuse
+            // over-long values even if a caller skips the page validation.
+            board.ToTable(t =>
+            {
+                t.HasCheckConstraint("CK_Boards_Name_Length", $"length(\"Name\") BETWEEN 1 AND {Board.NameMaxLength}");
+                t.HasCheckConstraint("CK_Boards_Description_Length", $"\"Description\" IS NULL OR length(\"Description\") <= {Board.DescriptionMaxLength}");
+            });
+        });
+
+        builder.Entity<Post>(post =>
+        {
+            post.HasOne(p => p.Board).WithMany(b => b.Posts).HasForeignKey(p => p.BoardId).OnDelete(DeleteBehavior.Cascade);
+            post.HasOne(p => p.Author).WithMany().HasForeignKey(p => p.AuthorId).OnDelete(DeleteBehavior.Cascade);
+            // The board page reads one board's posts newest first, a page at a time.
+            post.HasIndex(p => new { p.BoardId, p.CreatedUtc });
+            post.ToTable(t =>
+            {
+                t.HasCheckConstraint("CK_Posts_Text_Length", $"length(\"Text\") BETWEEN 1 AND {Post.TextMaxLength}");
+                t.HasCheckConstraint("CK_Posts_Title_Length", $"\"Title\" IS NULL OR length(\"Title\") <= {Post.TitleMaxLength}");
+            });
+        });
+    }
+}

@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Board.Web.Pages.Account;
+
+public sealed class RegisterModel(
+    UserManager<IdentityUser> users,
+    SignInManager<IdentityUser> signIn,
+    ILogger<RegisterModel> logger) : PageModel
+{
+    [BindProperty]
+    public RegisterInput Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var email = Input.Email.Trim();
+        // The email is the user name too, so people log in with the address they registered with.
+        var user = new IdentityUser { UserName = email, Email = email };
+        var result = await users.CreateAsync(user, Input.Password);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                // Duplicate user name and duplicate email say the same thing for us; show it once.
+                if (error.Code == nameof(IdentityErrorDescriber.DuplicateUserName))
+                {
+                    continue;
+                }
+
+                var field = error.Code.StartsWith("Password", StringComparison.Ordinal) ? $"{nameof(Input)}.{nameof(Input.Password)}"
+                    : error.Code.Contains("Email", StringComparison.Ordinal) ? $"{nameof(Input)}.{nameof(Input.Email)}"
+                    : string.Empty;
+                ModelState.AddModelError(field, error.Description);
+            }
+
+            return Page();
+        }
+
+        using (logger.BeginScope(new Dictionary<string, object?> { ["user.email"] = email, ["user.id"] = user.Id }))
+        {
+            logger.LogInformation("User {user.email} registered", email);
+        }
+
+        await signIn.SignInAsync(user, isPersistent: false);
+        return LocalRedirect("/");
+    }
+
+    public sealed class RegisterInput
+    {
+        [Required, EmailAddress, StringLength(256)]
+        public string Email { get; set; } = "";
+
+        [Required, StringLength(100, MinimumLength = 8), DataType(DataType.Password)]
+        public string Password { get; set; } = "";
+
+        [Required, DataType(DataType.Password), Display(Name = "Confirm password")]
+        [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
+        public string ConfirmPassword { get; set; } = "";
+    }
+}

@@ -1,0 +1,70 @@
+using System.ComponentModel.DataAnnotations;
+using Board.Web.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Board.Web.Pages.Boards;
+
+[Authorize]
+public sealed class CreateModel(BoardDbContext db, UserManager<IdentityUser> users, ILogger<CreateModel> logger) : PageModel
+{
+    [BindProperty]
+    public BoardInput Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var name = Input.Name.Trim();
+        var slug = await SlugGenerator.MakeUniqueAsync(
+            SlugGenerator.FromName(name),
+            candidate => db.Boards.AnyAsync(b => b.Slug == candidate, cancellationToken));
+
+        var board = new Data.Board
+        {
+            Name = name,
+            Slug = slug,
+            Description = string.IsNullOrWhiteSpace(Input.Description) ? null : Input.Description.Trim(),
+            CreatedById = users.GetUserId(User),
+            CreatedUtc = DateTime.UtcNow,
+        };
+        db.Boards.Add(board);
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone took the same slug between our check and our insert; the unique index stopped it.
+            ModelState.AddModelError(string.Empty, "A board with this name was created just now. Please try again.");
+            return Page();
+        }
+
+        using (logger.BeginScope(new Dictionary<string, object?> { ["board.id"] = board.Id }))
+        {
+            logger.LogInformation("Board {board.slug} created", board.Slug);
+        }
+
+        return RedirectToPage("/Boards/View", new { slug = board.Slug });
+    }
+
+    public sealed class BoardInput
+    {
+        [Required, StringLength(Data.Board.NameMaxLength)]
+        public string Name { get; set; } = "";
+
+        [StringLength(Data.Board.DescriptionMaxLength)]
+        public string? Description { get; set; }
+    }
+}

@@ -1,0 +1,107 @@
+using Board.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Board.Web.Pages.Boards;
+
+/// <summary>One board: its posts newest first, a page at a time, and the form to write a new one.</summary>
+public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> users, ILogger<BoardPageModel> logger) : PageModel
+{
+    public const int PageSize = 20;
+
+    [BindProperty]
+    public PostInput Input { get; set; } = new();
+
+    public Data.Board Board { get; private set; } = null!;
+    public IReadOnlyList<PostView> Posts { get; private set; } = [];
+    public int PageNumber { get; private set; } = 1;
+    public int TotalPages { get; private set; } = 1;
+    public string? CurrentUserId { get; private set; }
+
+    // "page" arrives as a string so that ?page=abc reads as the first page rather than a model-binding error.
+    public async Task<IActionResult> OnGetAsync(string slug, [FromQuery(Name = "page")] string? page, CancellationToken cancellationToken)
+    {
+        var board = await FindBoardAsync(slug, cancellationToken);
+        if (board is null)
+        {
+            return NotFound();
+        }
+
+        var requested = int.TryParse(page, out var number) && number > 1 ? number : 1;
+        return await ShowAsync(board, requested, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostAsync(string slug, CancellationToken cancellationToken)
+    {
+        // Anyone may read a board, only signed-in users may write; the challenge sends them to log in
+        // and back here afterwards.
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return Challenge();
+        }
+
+        var board = await FindBoardAsync(slug, cancellationToken);
+        if (board is null)
+        {
+            return NotFound();
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return await ShowAsync(board, 1, cancellationToken);
+        }
+
+        var post = new Post
+        {
+            BoardId = board.Id,
+            Title = string.IsNullOrWhiteSpace(Input.Title) ? null : Input.Title.Trim(),
+            Text = Input.Text.Trim(),
+            AuthorId = users.GetUserId(User)!,
+            CreatedUtc = DateTime.UtcNow,
+        };
+        db.Posts.Add(post);
+        await db.SaveChangesAsync(cancellationToken);
+
+        using (logger.BeginScope(new Dictionary<string, object?> { ["board.id"] = board.Id, ["user.id"] = post.AuthorId }))
+        {
+            logger.LogInformation("Post {post.id} created on board {board.slug}", post.Id, board.Slug);
+        }
+
+        // Post/redirect/get: a browser refresh must not post the same text twice.
+        return RedirectToPage("/Boards/View", new { slug = board.Slug });
+    }
+
+    private Task<Data.Board?> FindBoardAsync(string slug, CancellationToken cancellationToken) =>
+        db.Boards.AsNoTracking().SingleOrDefaultAsync(b => b.Slug == slug, cancellationToken);
+
+    private async Task<IActionResult> ShowAsync(Data.Board board, int pageNumber, CancellationToken cancellationToken)
+    {
+        var postCount = await db.Posts.CountAsync(p => p.BoardId == board.Id, cancellationToken);
+        TotalPages = Math.Max(1, (postCount + PageSize - 1) / PageSize);
+        // A page past the end is an address that does not exist, not an empty page.
+        if (pageNumber > TotalPages)
+        {
+            return NotFound();
+        }
+
+        Board = board;
+        PageNumber = pageNumber;
+        CurrentUserId = users.GetUserId(User);
+        Posts = await db.Posts
+            .Where(p => p.BoardId == board.Id)
+            .OrderByDescending(p => p.CreatedUtc).ThenByDescending(p => p.Id)
+            .Skip((pageNumber - 1) * PageSize)
+            .Take(PageSize)
+            .Select(p => new PostView(p.Id, p.Title, p.Text, p.AuthorId, p.Author!.UserName ?? "", p.CreatedUtc))
+            .ToListAsync(cancellationToken);
+        return Page();
+    }
+
+    public sealed record PostView(int Id, string? Title, string Text, string AuthorId, string AuthorEmail, DateTime CreatedUtc)
+    {
+        // Boards are public: show the part of the address before the @, not the whole address.
+        public string AuthorName => AuthorEmail.Split('@')[0];
+    }
+}

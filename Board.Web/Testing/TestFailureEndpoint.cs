@@ -1,0 +1,21 @@
+namespace Board.Web.Testing;
+
+/// <summary>
+/// An endpoint that always throws, so tests of the logging pipeline can see how an unhandled exception
+/// is recorded. Mapped only when configuration asks for it, never by default.
+/// </summary>
+public static class TestFailureEndpoint
+{
+    public const string ConfigurationKey = "Testing:FailureEndpoint";
+    public const string Path = "/test/fail";
+
+    public static WebApplication MapTestFailureEndpoint(this WebApplication app)
+    {
+        if (app.Configuration.GetValue<bool>(ConfigurationKey))
+        {
+            app.MapGet(Path, IResult () => throw new InvalidOperationException("Test failure endpoint"));
+        }
+
+        return app;
+    }
+}
