@@ -136,7 +136,10 @@ public enum RedactionMode
 
 public sealed class RedactionOptions
 {
-    /// <summary>How attributes that hold personal data are written. Default: Hash outside Development.</summary>
+    /// <summary>
+    /// How attributes that hold personal data are written. Default: None in Development; elsewhere Hash when
+    /// <see cref="HashKey"/> is set, Redact when it is not.
+    /// </summary>
     public RedactionMode? Mode { get; set; }
 
     /// <summary>Attribute keys that hold personal data.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
@@ -65,7 +64,10 @@ internal static partial class LoggingOptionsLoader
             options.Console.Format = environment.IsDevelopment() ? ConsoleFormat.Text : ConsoleFormat.Json;
         }
 
-        options.Redaction.Mode ??= environment.IsDevelopment() ? RedactionMode.None : RedactionMode.Hash;
+        // Outside Development personal data never leaves the process as it is: hashed when a key is configured
+        // (so records can still be grouped by user), otherwise redacted.
+        options.Redaction.Mode ??= environment.IsDevelopment() ? RedactionMode.None
+            : string.IsNullOrEmpty(options.Redaction.HashKey) ? RedactionMode.Redact : RedactionMode.Hash;
     }
 
     private static IEnumerable<(string Key, string Problem)> Validate(LoggingOptions o)
@@ -139,7 +141,7 @@ internal static partial class LoggingOptionsLoader
 
         if (o.Redaction.Mode == RedactionMode.Hash && (o.Redaction.HashKey is null || o.Redaction.HashKey.Length < 16))
         {
-            yield return (p + "Redaction:HashKey", "must be set to a secret of at least 16 characters when Redaction:Mode is Hash (the default outside Development)");
+            yield return (p + "Redaction:HashKey", "must be set to a secret of at least 16 characters when Redaction:Mode is Hash");
         }
 
         if (o.Otlp.MaxQueueSize < 1)
@@ -187,6 +189,4 @@ internal static partial class LoggingOptionsLoader
 
     [GeneratedRegex(@"at '(?<key>[^']+)'", RegexOptions.CultureInvariant)]
     private static partial Regex QuotedKey();
-
-    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
