@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -56,9 +57,15 @@ internal sealed class RequestLogContext
         _httpContext = null;
     }
 
+    /// <summary>
+    /// The route template of the endpoint the request was routed to. When an error page or a status-code page
+    /// re-executed the request, that is the original endpoint, not the page that rendered the error.
+    /// </summary>
     internal static string? RouteOf(HttpContext context)
     {
-        if (context.GetEndpoint() is not RouteEndpoint endpoint)
+        var original = context.Features.Get<IStatusCodeReExecuteFeature>()?.Endpoint
+            ?? context.Features.Get<IExceptionHandlerPathFeature>()?.Endpoint;
+        if ((original ?? context.GetEndpoint()) is not RouteEndpoint endpoint)
         {
             return null;
         }

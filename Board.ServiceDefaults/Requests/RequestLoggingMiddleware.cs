@@ -97,7 +97,7 @@ internal sealed class RequestLoggingMiddleware(
         {
             Method = requestContext.Method,
             Path = requestContext.Path,
-            Route = RequestLogContext.RouteOf(context) ?? requestContext.Route,
+            Route = RequestLogContext.RouteOf(context),
             StatusCode = status,
             DurationMs = durationMs,
             ResponseSize = context.Response.ContentLength,
