@@ -1,9 +1,14 @@
+using System.Text.Json;
+using Board.ServiceDefaults.Sinks;
+using Board.Tests.Support;
 using Board.Web.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
 
 namespace Board.Tests.Web;
 
@@ -28,6 +33,12 @@ public sealed class BoardAppFactory : WebApplicationFactory<Program>
     /// <summary>Every record the app logged.</summary>
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>What the app's console sink wrote (stdout is never the real one in tests).</summary>
+    public CapturedStdout Stdout { get; } = new();
+
+    /// <summary>Every record as the exporters got it: enriched, after the real sinks.</summary>
+    public List<LogRecord> Exported { get; } = [];
+
     /// <summary>Further configuration for one test's host.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -38,6 +49,11 @@ public sealed class BoardAppFactory : WebApplicationFactory<Program>
         // Every SQL statement at Information would bury a failing test's output.
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(new LogOutput(Stdout));
+            services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(Exported));
+        });
         if (EnvironmentName is not null)
         {
             builder.UseEnvironment(EnvironmentName);
@@ -47,6 +63,16 @@ public sealed class BoardAppFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>Waits until every record logged so far has reached stdout and the exporters.</summary>
+    public void FlushLogs() => Assert.True(Services.GetRequiredService<LoggerProvider>().ForceFlush(10_000), "the log pipeline did not flush");
+
+    /// <summary>Every stdout line so far, parsed (the app must be configured for JSON lines).</summary>
+    public IReadOnlyList<JsonElement> JsonLines()
+    {
+        FlushLogs();
+        return Stdout.JsonLines();
     }
 
     /// <summary>Runs <paramref name="action"/> against the app's own database.</summary>
