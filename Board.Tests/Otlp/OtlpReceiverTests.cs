@@ -56,7 +56,9 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
         Assert.Equal(typeof(OtlpReceiverTests).FullName, record.ScopeName);
         Assert.Equal("Order 42 for alice cost 12.5 paid True", record.Body);
         Assert.Equal(13, record.SeverityNumber); // WARN
-        Assert.False(string.IsNullOrEmpty(record.SeverityText));
+        Assert.Equal("Warning", record.SeverityText);
+        Assert.Equal("OrderPlaced", record.EventName); // EventId.Name travels in event_name
+        Assert.Equal("Order {order.id} for {customer} cost {amount} paid {paid}", record.Attribute("{OriginalFormat}"));
         Assert.Equal(42L, record.Attribute("order.id"));
         Assert.Equal("alice", record.Attribute("customer"));
         Assert.Equal(12.5, record.Attribute("amount"));
