@@ -181,6 +181,26 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stopping_refuses_hung_requests_instead_of_waiting_for_them()
+    {
+        _receiver.Mode = OtlpReceiverMode.Hang;
+        using var client = new HttpClient();
+        var pending = PostEmptyLogsAsync(client);
+        await _receiver.WaitForHungRequestsAsync(1, Timeout);
+
+        await _receiver.StopAsync().WaitAsync(Timeout);
+
+        var outcome = await Record.ExceptionAsync(async () =>
+        {
+            using var response = await pending.WaitAsync(Timeout);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        });
+        Assert.True(outcome is null or HttpRequestException, outcome?.ToString());
+        Assert.Equal(0, _receiver.AcceptedRequestCount(OtlpSignal.Logs));
+        Assert.Equal(0, _receiver.HungRequestCount);
+    }
+
+    [Fact]
     public async Task Stop_and_start_listen_again_on_the_same_ports()
     {
         var grpc = _receiver.GrpcEndpoint;
