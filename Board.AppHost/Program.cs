@@ -1,0 +1,14 @@
+using Board.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var collector = builder.AddOpenTelemetryCollector("otel-collector", "../otel-collector-config.yaml")
+    .WithCloudWatchLogsWhenConfigured();
+
+builder.AddProject<Projects.Board_Web>("web")
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+    .WithHttpEndpointEvenWithoutLaunchProfile()
+    .WithHttpHealthCheck("/health")
+    .WithOtlpExportTo(collector);
+
+builder.Build().Run();

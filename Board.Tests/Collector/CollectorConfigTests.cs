@@ -1,0 +1,181 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Board.Tests.Collector;
+
+public sealed class CollectorConfigTests
+{
+    public static TheoryData<string> EnvironmentSets => ["none", "local", "aws"];
+
+    private static IReadOnlyDictionary<string, string> Environment(string set) => set switch
+    {
+        "local" => CollectorConfig.LocalEnvironment,
+        "aws" => CollectorConfig.AwsEnvironment,
+        _ => new Dictionary<string, string>(),
+    };
+
+    [Fact]
+    public void Fits_the_ssm_standard_tier_as_committed()
+    {
+        // deploy-collector-config.sh uploads the file byte for byte (comments included), so the file itself must fit.
+        Assert.InRange(CollectorConfig.SizeInBytes, 1, 4096);
+    }
+
+    [Theory]
+    [MemberData(nameof(EnvironmentSets))]
+    public void Every_pipeline_reference_resolves_to_a_defined_component(string set)
+    {
+        var config = CollectorConfig.Expand(Environment(set));
+        var service = config.Map("service");
+
+        foreach (var extension in service.Names("extensions"))
+        {
+            Assert.True(config.Map("extensions").ContainsKey(extension), $"extension {extension} is not defined");
+        }
+
+        var pipelines = service.Map("pipelines");
+        Assert.Equal(CollectorConfig.Pipelines.Order(), pipelines.Keys.Order());
+        foreach (var pipeline in CollectorConfig.Pipelines)
+        {
+            foreach (var section in new[] { "receivers", "processors", "exporters" })
+            {
+                var names = pipelines.Map(pipeline).Names(section);
+                Assert.NotEmpty(names);
+                foreach (var name in names)
+                {
+                    Assert.True(config.Map(section).ContainsKey(name), $"{pipeline}: {section} {name} is not defined");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_component_type_ships_in_both_pinned_collectors()
+    {
+        var config = ConfmapExpander.ToTree(CollectorConfig.Raw) as Dictionary<string, object?>;
+        Assert.NotNull(config);
+        foreach (var section in CollectorConfig.Sections)
+        {
+            foreach (var id in config.Map(section).Keys)
+            {
+                var type = id.Split('/')[0];
+                Assert.True(
+                    PinnedCollectorComponents.ForSection(section).Contains(type),
+                    $"{section}: '{type}' (from '{id}') is not shipped by both otelcol-contrib {PinnedCollectorComponents.ContribVersion} and ADOT {PinnedCollectorComponents.AdotVersion}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Processors_start_with_memory_limiter_and_end_with_batch()
+    {
+        var pipelines = CollectorConfig.Expand(CollectorConfig.AwsEnvironment).Map("service", "pipelines");
+        foreach (var pipeline in CollectorConfig.Pipelines)
+        {
+            var processors = pipelines.Map(pipeline).Names("processors");
+            Assert.Equal("memory_limiter", processors[0]);
+            Assert.Equal("batch", processors[^1]);
+            Assert.Contains("resource_detection", processors);
+            Assert.Contains("resource/drop_ecs_arns", processors);
+            Assert.True(
+                processors.IndexOf("resource_detection") < processors.IndexOf("resource/drop_ecs_arns"),
+                "the ARNs must be deleted after the ecs detector has added them");
+        }
+    }
+
+    [Fact]
+    public void Receivers_extensions_and_processors_have_the_required_settings()
+    {
+        var config = CollectorConfig.Expand(new Dictionary<string, string>());
+
+        var protocols = config.Map("receivers", "otlp", "protocols");
+        Assert.Equal("0.0.0.0:4317", protocols.Map("grpc")["endpoint"]);
+        Assert.Equal("0.0.0.0:4318", protocols.Map("http")["endpoint"]);
+        Assert.Equal("0.0.0.0:13133", config.Map("extensions", "health_check")["endpoint"]);
+        Assert.Contains("health_check", config.Map("service").Names("extensions"));
+
+        var memoryLimiter = config.Map("processors", "memory_limiter");
+        Assert.Equal("1s", memoryLimiter["check_interval"]);
+        Assert.InRange(int.Parse(Assert.IsType<string>(memoryLimiter["limit_percentage"])), 1, 100);
+
+        var detection = config.Map("processors", "resource_detection");
+        Assert.Equal(["env", "ecs", "system"], detection.Names("detectors"));
+        Assert.Equal("false", detection["override"]);
+
+        var deleted = Assert.IsType<List<object?>>(config.Map("processors", "resource/drop_ecs_arns")["attributes"])
+            .Cast<Dictionary<string, object?>>()
+            .Where(action => (string?)action["action"] == "delete")
+            .Select(action => (string?)action["key"])
+            .ToList();
+        Assert.Contains("aws.ecs.task.arn", deleted);
+        Assert.Contains("aws.ecs.cluster.arn", deleted);
+        Assert.Contains("aws.log.group.arns", deleted);
+        Assert.Contains("aws.log.stream.arns", deleted);
+    }
+
+    [Fact]
+    public void Exporters_read_their_settings_from_the_documented_variables()
+    {
+        var exporters = (YamlMappingNode)CollectorConfig.Raw["exporters"];
+
+        var aspire = (YamlMappingNode)exporters["otlp_grpc/aspire"];
+        Assert.Contains("${env:ASPIRE_ENDPOINT", Scalar(aspire["endpoint"]).Value);
+        Assert.Contains("${env:ASPIRE_API_KEY", Scalar(((YamlMappingNode)aspire["headers"])["x-otlp-api-key"]).Value);
+        Assert.Contains("${env:ASPIRE_INSECURE", Scalar(((YamlMappingNode)aspire["tls"])["insecure"]).Value);
+
+        var cloudWatch = (YamlMappingNode)exporters["awscloudwatchlogs"];
+        Assert.StartsWith("${env:BOARD_LOG_GROUP:-/", Scalar(cloudWatch["log_group_name"]).Value);
+        Assert.StartsWith("${env:AWS_REGION", Scalar(cloudWatch["region"]).Value);
+        Assert.Contains("${env:BOARD_LOG_RETENTION_DAYS", Scalar(cloudWatch["log_retention"]).Value);
+
+        // Unquoted, YAML reads {TaskId} as a map and the exporter rejects it; it must be a quoted string scalar.
+        var stream = Scalar(cloudWatch["log_stream_name"]);
+        Assert.Equal("{TaskId}", stream.Value);
+        Assert.True(stream.Style is ScalarStyle.DoubleQuoted or ScalarStyle.SingleQuoted, $"style is {stream.Style}");
+    }
+
+    [Fact]
+    public void Local_variables_route_every_signal_to_the_aspire_dashboard()
+    {
+        var config = CollectorConfig.Expand(CollectorConfig.LocalEnvironment);
+        var pipelines = config.Map("service", "pipelines");
+        foreach (var pipeline in CollectorConfig.Pipelines)
+        {
+            Assert.Equal(["otlp_grpc/aspire"], pipelines.Map(pipeline).Names("exporters"));
+        }
+
+        var aspire = config.Map("exporters", "otlp_grpc/aspire");
+        Assert.Equal("https://host.docker.internal:21000", aspire["endpoint"]);
+        Assert.Equal("local-api-key", aspire.Map("headers")["x-otlp-api-key"]);
+        Assert.Equal("false", aspire.Map("tls")["insecure"]);
+    }
+
+    [Fact]
+    public void Aws_variables_send_logs_to_cloudwatch_and_nothing_to_the_dashboard()
+    {
+        var config = CollectorConfig.Expand(CollectorConfig.AwsEnvironment);
+        var pipelines = config.Map("service", "pipelines");
+        Assert.Equal(["awscloudwatchlogs"], pipelines.Map("logs").Names("exporters"));
+        Assert.Equal(["debug"], pipelines.Map("traces").Names("exporters"));
+        Assert.Equal(["debug"], pipelines.Map("metrics").Names("exporters"));
+
+        var cloudWatch = config.Map("exporters", "awscloudwatchlogs");
+        Assert.Equal("eu-west-1", cloudWatch["region"]);
+        Assert.Equal("/ecs/board/otel", cloudWatch["log_group_name"]);
+        Assert.Equal("{TaskId}", cloudWatch["log_stream_name"]);
+        Assert.Equal("30", cloudWatch["log_retention"]);
+        Assert.Equal("basic", config.Map("exporters", "debug")["verbosity"]);
+    }
+
+    [Fact]
+    public void Without_variables_the_defaults_are_usable()
+    {
+        var config = CollectorConfig.Expand(new Dictionary<string, string>());
+        Assert.Equal(["otlp_grpc/aspire"], config.Map("service", "pipelines", "logs").Names("exporters"));
+        Assert.Equal("http://localhost:18889", config.Map("exporters", "otlp_grpc/aspire")["endpoint"]);
+        Assert.Equal("", config.Map("exporters", "otlp_grpc/aspire", "headers")["x-otlp-api-key"]);
+        Assert.False(string.IsNullOrEmpty((string?)config.Map("exporters", "awscloudwatchlogs")["log_group_name"]));
+    }
+
+    private static YamlScalarNode Scalar(YamlNode node) => Assert.IsType<YamlScalarNode>(node);
+}

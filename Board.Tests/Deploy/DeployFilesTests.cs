@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Board.Tests.Collector;
+
+namespace Board.Tests.Deploy;
+
+/// <summary>The AWS files agree with each other and with otel-collector-config.yaml (nothing here talks to AWS).</summary>
+public sealed class DeployFilesTests
+{
+    private const string ParameterName = "/board/otel-collector-config";
+
+    private static JsonElement Json(params string[] path) => JsonDocument.Parse(RepoFiles.Read(path)).RootElement;
+
+    private static JsonElement TaskDefinition => Json("deploy", "ecs-task-definition.json");
+
+    private static JsonElement Container(string name) =>
+        TaskDefinition.GetProperty("containerDefinitions").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == name);
+
+    private static Dictionary<string, string> EnvironmentOf(string container) =>
+        Container(container).GetProperty("environment").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString()!);
+
+    private static IEnumerable<JsonElement> Statements(string policy) =>
+        Json("deploy", "iam", policy).GetProperty("Statement").EnumerateArray();
+
+    private static IEnumerable<string> Strings(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().Select(e => e.GetString()!) : [element.GetString()!];
+
+    [Fact]
+    public void Task_definition_has_the_contract_containers_and_a_pinned_adot_image()
+    {
+        var names = TaskDefinition.GetProperty("containerDefinitions").EnumerateArray()
+            .Select(c => c.GetProperty("name").GetString()).Order();
+        Assert.Equal(["board-web", "otel-collector"], names);
+        Assert.Equal("public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0",
+            Container("otel-collector").GetProperty("image").GetString());
+        Assert.Equal("awsvpc", TaskDefinition.GetProperty("networkMode").GetString());
+        Assert.Contains(8080, Container("board-web").GetProperty("portMappings").EnumerateArray()
+            .Select(p => p.GetProperty("containerPort").GetInt32()));
+    }
+
+    [Fact]
+    public void Both_containers_log_stdout_with_awslogs()
+    {
+        foreach (var name in new[] { "board-web", "otel-collector" })
+        {
+            var logging = Container(name).GetProperty("logConfiguration");
+            Assert.Equal("awslogs", logging.GetProperty("logDriver").GetString());
+            Assert.False(string.IsNullOrEmpty(logging.GetProperty("options").GetProperty("awslogs-group").GetString()));
+        }
+    }
+
+    [Fact]
+    public void The_app_waits_for_a_healthy_collector_and_sends_otlp_to_its_grpc_port()
+    {
+        var dependency = Assert.Single(Container("board-web").GetProperty("dependsOn").EnumerateArray());
+        Assert.Equal("otel-collector", dependency.GetProperty("containerName").GetString());
+        Assert.Equal("HEALTHY", dependency.GetProperty("condition").GetString());
+
+        // ADOT's /healthcheck binary asks http://127.0.0.1:13133/ (cmd/healthcheck/main.go, default port).
+        Assert.Equal(["CMD", "/healthcheck"], Container("otel-collector").GetProperty("healthCheck").GetProperty("command")
+            .EnumerateArray().Select(e => e.GetString()));
+        var config = CollectorConfig.Expand(EnvironmentOf("otel-collector"));
+        Assert.EndsWith(":13133", (string?)config.Map("extensions", "health_check")["endpoint"]);
+
+        var app = EnvironmentOf("board-web");
+        var grpcPort = ((string?)config.Map("receivers", "otlp", "protocols", "grpc")["endpoint"])!.Split(':')[^1];
+        Assert.Equal("4317", grpcPort);
+        Assert.Equal($"http://localhost:{grpcPort}", app["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("grpc", app["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+    }
+
+    [Fact]
+    public void The_collector_gets_its_config_from_the_parameter_the_script_writes()
+    {
+        var secret = Assert.Single(Container("otel-collector").GetProperty("secrets").EnumerateArray());
+        Assert.Equal("AOT_CONFIG_CONTENT", secret.GetProperty("name").GetString());
+        Assert.EndsWith(":parameter" + ParameterName, secret.GetProperty("valueFrom").GetString());
+
+        Assert.Contains($"parameter_name=\"{ParameterName}\"", RepoFiles.Read("deploy", "deploy-collector-config.sh"));
+
+        var read = Assert.Single(Statements("execution-role-policy.json"));
+        Assert.Equal(["ssm:GetParameters"], Strings(read.GetProperty("Action")));
+        Assert.Equal(secret.GetProperty("valueFrom").GetString(), Assert.Single(Strings(read.GetProperty("Resource"))));
+    }
+
+    [Fact]
+    public void The_task_definition_provides_every_variable_the_aws_pipelines_need()
+    {
+        var environment = EnvironmentOf("otel-collector");
+
+        // Every variable the tests call "the AWS set" is really set, with the same value, by the task definition.
+        foreach (var (name, value) in CollectorConfig.AwsEnvironment)
+        {
+            Assert.True(environment.ContainsKey(name), $"task definition does not set {name}");
+            if (name != "AWS_REGION")
+            {
+                Assert.Equal(value, environment[name]);
+            }
+        }
+
+        // Every ${env:VAR} without a default is set.
+        foreach (Match reference in Regex.Matches(CollectorConfig.Text, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}"))
+        {
+            Assert.True(environment.ContainsKey(reference.Groups[1].Value), $"{reference.Value} is not set in ECS");
+        }
+
+        var config = CollectorConfig.Expand(environment);
+        Assert.Equal(["awscloudwatchlogs"], config.Map("service", "pipelines", "logs").Names("exporters"));
+        Assert.Equal("<REGION>", config.Map("exporters", "awscloudwatchlogs")["region"]);
+    }
+
+    [Fact]
+    public void The_task_role_allows_exactly_what_the_exporter_calls_on_its_own_log_group()
+    {
+        var config = CollectorConfig.Expand(EnvironmentOf("otel-collector"));
+        var logGroup = (string?)config.Map("exporters", "awscloudwatchlogs")["log_group_name"];
+        var groupArn = $"arn:aws:logs:<REGION>:<ACCOUNT_ID>:log-group:{logGroup}";
+
+        var actions = new HashSet<string>();
+        foreach (var statement in Statements("task-role-policy.json"))
+        {
+            Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
+            actions.UnionWith(Strings(statement.GetProperty("Action")));
+            Assert.All(Strings(statement.GetProperty("Resource")), r => Assert.True(r == groupArn || r == groupArn + ":*", r));
+        }
+
+        Assert.Equal(
+            new HashSet<string> { "logs:CreateLogStream", "logs:PutLogEvents", "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource" },
+            actions);
+
+        // The exporter's group is not one of the awslogs driver groups (those hold the stdout JSON lines).
+        foreach (var name in new[] { "board-web", "otel-collector" })
+        {
+            Assert.NotEqual(logGroup, Container(name).GetProperty("logConfiguration").GetProperty("options")
+                .GetProperty("awslogs-group").GetString());
+        }
+    }
+
+    [Fact]
+    public void The_image_runs_as_non_root_on_8080_and_adot_is_opt_in()
+    {
+        var dockerfile = RepoFiles.Read("deploy", "Dockerfile");
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", dockerfile);
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile);
+        Assert.Contains("USER $APP_UID", dockerfile);
+        Assert.Contains("EXPOSE 8080", dockerfile);
+        Assert.Contains("ARG ADOT_AUTO_INSTRUMENTATION=false", dockerfile);
+
+        var entrypoint = RepoFiles.Read("deploy", "docker-entrypoint.sh");
+        foreach (var variable in new[]
+                 {
+                     "CORECLR_ENABLE_PROFILING=1", "CORECLR_PROFILER=", "CORECLR_PROFILER_PATH=", "OTEL_DOTNET_AUTO_HOME=",
+                     "DOTNET_STARTUP_HOOKS=", "DOTNET_ADDITIONAL_DEPS=", "DOTNET_SHARED_STORE=", "OTEL_DOTNET_AUTO_PLUGINS=",
+                     "StructuredLogging__AutoInstrumentation=true",
+                 })
+        {
+            Assert.Contains("export " + variable, entrypoint);
+        }
+    }
+}
