@@ -1,0 +1,88 @@
+using Board.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Board.Tests.Requests;
+
+public sealed class ExceptionTests
+{
+    [Fact]
+    public async Task An_unhandled_exception_is_logged_once_on_the_end_entry_with_its_full_type_name()
+    {
+        await using var app = await TestWebApp.StartAsync(a =>
+            a.MapGet("/throws", string () => throw new InvalidOperationException("Database said no")));
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/throws");
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        var records = app.Records();
+        var withException = Assert.Single(records, r => r.Attributes.ContainsKey("exception.type"));
+        Assert.Equal("RequestCompleted", withException.EventName);
+        Assert.Equal(LogLevel.Error, withException.Level);
+        Assert.Equal("System.InvalidOperationException", withException["exception.type"]);
+        Assert.Equal("Database said no", withException["exception.message"]);
+        Assert.Contains("Database said no", (string)withException["exception.stacktrace"]!, StringComparison.Ordinal);
+        Assert.Contains(nameof(An_unhandled_exception_is_logged_once_on_the_end_entry_with_its_full_type_name), (string)withException["exception.stacktrace"]!, StringComparison.Ordinal);
+        Assert.Equal(500, withException["http.response.status_code"]);
+
+        // The exception travels as attributes only, so no exporter writes a second, short-named copy.
+        Assert.All(records, r => Assert.False(r.HasException));
+        Assert.Single(app.JsonLines(), l => l.Text("exception.type") is not null);
+    }
+
+    [Fact]
+    public async Task With_an_exception_handler_page_the_exception_is_still_logged_once()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a =>
+            {
+                a.MapGet("/throws", string () => throw new ArgumentException("bad thing"));
+                a.MapGet("/error", () => Results.Text("sorry", statusCode: 500));
+            },
+            settings: new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information" },
+            beforeMap: a => a.UseExceptionHandler("/error"));
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/throws");
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("sorry", await response.Content.ReadAsStringAsync());
+        var records = app.Records();
+        var withException = Assert.Single(records, r => r.Attributes.ContainsKey("exception.type"));
+        Assert.Equal("RequestCompleted", withException.EventName);
+        Assert.Equal("System.ArgumentException", withException["exception.type"]);
+        Assert.Equal("/throws", withException["url.path"]);
+        Assert.Equal("/throws", withException["http.route"]);
+    }
+
+    [Fact]
+    public async Task An_exception_logged_by_application_code_keeps_its_own_record()
+    {
+        await using var app = await TestWebApp.StartAsync(a =>
+            a.MapGet("/caught", (ILogger<ExceptionTests> logger) =>
+            {
+                try
+                {
+                    throw new TimeoutException("upstream slow");
+                }
+                catch (TimeoutException ex)
+                {
+                    logger.LogWarning(ex, "Upstream call failed after {attempt.count} attempts", 3);
+                }
+
+                return "fallback";
+            }));
+        using var client = app.CreateClient();
+
+        (await client.GetAsync("/caught")).EnsureSuccessStatusCode();
+
+        var record = Assert.Single(app.Records(), r => r.Message == "Upstream call failed after 3 attempts");
+        Assert.Equal("System.TimeoutException", record["exception.type"]);
+        Assert.Equal(3, record["attempt.count"]);
+        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.False(end.Attributes.ContainsKey("exception.type"));
+        Assert.Equal(LogLevel.Information, end.Level);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using Board.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+
+namespace Board.Tests.Requests;
+
+public sealed class ForwardedHeadersTests
+{
+    private static async Task<ExportedRecord> StartEntryFrom(TestWebApp app, string peer, string? forwardedFor)
+    {
+        await app.Server.SendAsync(context =>
+        {
+            context.Connection.RemoteIpAddress = IPAddress.Parse(peer);
+            context.Request.Method = "GET";
+            context.Request.Path = "/who";
+            if (forwardedFor is not null)
+            {
+                context.Request.Headers["X-Forwarded-For"] = forwardedFor;
+                context.Request.Headers["X-Forwarded-Proto"] = "https";
+            }
+        });
+        return Assert.Single(app.Records(), r => r.EventName == "RequestStarted");
+    }
+
+    [Fact]
+    public async Task Forwarded_for_is_ignored_when_no_proxy_is_configured()
+    {
+        await using var app = await TestWebApp.StartAsync(a => a.MapGet("/who", () => "me"));
+
+        var start = await StartEntryFrom(app, "198.51.100.20", "203.0.113.7");
+
+        Assert.Equal("198.51.100.20", start["client.address"]);
+        Assert.Equal("198.51.100.20", start["network.peer.address"]);
+        Assert.Equal("http", start["url.scheme"]);
+    }
+
+    [Fact]
+    public async Task Forwarded_for_from_an_untrusted_peer_is_ignored_even_when_a_proxy_is_configured()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", () => "me"),
+            settings: new Dictionary<string, string?> { ["StructuredLogging:ForwardedHeaders:KnownProxies:0"] = "10.0.0.5" });
+
+        var start = await StartEntryFrom(app, "198.51.100.20", "203.0.113.7");
+
+        Assert.Equal("198.51.100.20", start["client.address"]);
+    }
+
+    [Fact]
+    public async Task Forwarded_for_from_a_known_proxy_sets_the_client_and_keeps_the_proxy_as_peer()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", () => "me"),
+            settings: new Dictionary<string, string?> { ["StructuredLogging:ForwardedHeaders:KnownProxies:0"] = "10.0.0.5" });
+
+        var start = await StartEntryFrom(app, "10.0.0.5", "203.0.113.7");
+
+        Assert.Equal("203.0.113.7", start["client.address"]);
+        Assert.Equal("10.0.0.5", start["network.peer.address"]);
+        Assert.Equal("https", start["url.scheme"]);
+        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.Equal("203.0.113.7", end["client.address"]);
+    }
+
+    [Fact]
+    public async Task A_known_network_such_as_a_load_balancer_subnet_is_trusted()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", () => "me"),
+            settings: new Dictionary<string, string?> { ["StructuredLogging:ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/16" });
+
+        var start = await StartEntryFrom(app, "10.0.3.9", "203.0.113.7");
+
+        Assert.Equal("203.0.113.7", start["client.address"]);
+        Assert.Equal("10.0.3.9", start["network.peer.address"]);
+    }
+
+    [Fact]
+    public async Task Only_one_hop_is_unwound_by_default_so_a_client_cannot_forge_an_earlier_hop()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", () => "me"),
+            settings: new Dictionary<string, string?> { ["StructuredLogging:ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/16" });
+
+        // The client sent "X-Forwarded-For: 1.2.3.4" itself; the load balancer appended the real client.
+        var start = await StartEntryFrom(app, "10.0.3.9", "1.2.3.4, 203.0.113.7");
+
+        Assert.Equal("203.0.113.7", start["client.address"]);
+    }
+}

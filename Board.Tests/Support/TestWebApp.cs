@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Board.ServiceDefaults.Sinks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+
+namespace Board.Tests.Support;
+
+/// <summary>
+/// A minimal ASP.NET Core app with <c>AddServiceDefaults()</c> on a TestServer, with endpoints written for one
+/// test: what its console sink wrote is in <see cref="Stdout"/>, the records the exporters got in <see cref="Exported"/>.
+/// </summary>
+public sealed class TestWebApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestWebApp(WebApplication app, CapturedStdout stdout, List<LogRecord> exported)
+    {
+        _app = app;
+        Stdout = stdout;
+        Exported = exported;
+    }
+
+    public CapturedStdout Stdout { get; }
+
+    public List<LogRecord> Exported { get; }
+
+    public TestServer Server => _app.GetTestServer();
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestWebApp> StartAsync(
+        Action<WebApplication> map,
+        IDictionary<string, string?>? settings = null,
+        string environment = "Production",
+        Action<WebApplication>? beforeMap = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            ApplicationName = typeof(TestWebApp).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseTestServer();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["StructuredLogging:Console:Format"] = "Json",
+        });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+
+        var stdout = new CapturedStdout();
+        var exported = new List<LogRecord>();
+        builder.Services.AddSingleton(new LogOutput(stdout));
+        builder.AddServiceDefaults();
+        builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(exported));
+
+        var app = builder.Build();
+        beforeMap?.Invoke(app);
+        map(app);
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+        return new TestWebApp(app, stdout, exported);
+    }
+
+    public HttpClient CreateClient() => Server.CreateClient();
+
+    /// <summary>Waits until every record logged so far has reached stdout and the exporters.</summary>
+    public void Flush() => Assert.True(_app.Services.GetRequiredService<LoggerProvider>().ForceFlush(10_000), "the log pipeline did not flush");
+
+    public IReadOnlyList<JsonElement> JsonLines()
+    {
+        Flush();
+        return Stdout.JsonLines();
+    }
+
+    /// <summary>The exported records, after a flush, as (name → value) maps with the body as "message".</summary>
+    public IReadOnlyList<ExportedRecord> Records()
+    {
+        Flush();
+        lock (Exported)
+        {
+            return [.. Exported.Select(r => new ExportedRecord(r))];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A copy of one exported record, easy to assert on.</summary>
+public sealed class ExportedRecord
+{
+    public ExportedRecord(LogRecord record)
+    {
+        Category = record.CategoryName;
+        Level = record.LogLevel;
+        Message = record.FormattedMessage;
+        EventName = record.EventId.Name;
+        TraceId = record.TraceId == default ? null : record.TraceId.ToHexString();
+        HasException = record.Exception is not null;
+        AttributeList = [.. record.Attributes ?? []];
+        Attributes = AttributeList.GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.First().Value);
+    }
+
+    public string? Category { get; }
+    public Microsoft.Extensions.Logging.LogLevel Level { get; }
+    public string? Message { get; }
+    public string? EventName { get; }
+    public string? TraceId { get; }
+    public bool HasException { get; }
+    public IReadOnlyList<KeyValuePair<string, object?>> AttributeList { get; }
+    public IReadOnlyDictionary<string, object?> Attributes { get; }
+
+    public object? this[string key] => Attributes.TryGetValue(key, out var value) ? value : null;
+
+    public override string ToString() => $"{Level} {Category} {EventName}: {Message}";
+}
