@@ -31,6 +31,42 @@ public sealed class LoggingTests(BoardAppFactory factory) : IClassFixture<BoardA
     }
 
     [Fact]
+    public async Task The_login_record_carries_the_request_context_and_the_scope_field_through_the_pipeline()
+    {
+        var email = $"user-{Guid.NewGuid():N}@example.com";
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(email, Password);
+        await browser.LogOutAsync();
+        using (var right = await browser.LogInAsync(email, Password)) { }
+        factory.FlushLogs();
+
+        // As every sink receives it: after enrichment (the factory's environment is Development: the email is plain).
+        Microsoft.Extensions.Logging.LogLevel level;
+        Dictionary<string, object?> fields;
+        string? traceId;
+        lock (factory.Exported)
+        {
+            var login = Assert.Single(factory.Exported, r => r.FormattedMessage == $"User {email} logged in");
+            level = login.LogLevel;
+            fields = login.Attributes!.ToDictionary(a => a.Key, a => a.Value);
+            traceId = login.TraceId.ToHexString();
+        }
+
+        Assert.Equal(LogLevel.Information, level);
+        Assert.Equal(email, fields["user.email"]);
+        Assert.Equal("POST", fields["http.request.method"]);
+        Assert.Equal("/Account/Login", fields["url.path"]);
+        Assert.Equal("/Account/Login", fields["http.route"]);
+        Assert.NotNull(fields["client.address"]);
+        Assert.NotNull(fields["request.id"]);
+        lock (factory.Exported)
+        {
+            var end = Assert.Single(factory.Exported, r => r.EventId.Name == "RequestCompleted" && r.TraceId.ToHexString() == traceId);
+            Assert.Equal(302, end.Attributes!.Single(a => a.Key == "http.response.status_code").Value);
+        }
+    }
+
+    [Fact]
     public async Task Board_and_post_events_carry_their_ids_as_fields()
     {
         using var browser = new BrowserClient(factory);
