@@ -71,19 +71,6 @@ public static class CollectorExtensions
             .WaitFor(collector);
 
     /// <summary>
-    /// Makes sure the project has an "http" endpoint: Aspire derives endpoints from the project's launch profile
-    /// (or Kestrel configuration), and creates none without one. If the profile already defines "http", this only
-    /// confirms its scheme.
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithHttpEndpointEvenWithoutLaunchProfile(
-        this IResourceBuilder<ProjectResource> project) =>
-        project.WithEndpoint("http", endpoint =>
-        {
-            endpoint.UriScheme = "http";
-            endpoint.Transport = "http";
-        });
-
-    /// <summary>
     /// When <c>Collector:CloudWatch:Enabled</c> is true, logs also go to CloudWatch Logs from the developer's machine.
     /// Needs a region (<c>Collector:CloudWatch:Region</c> or AWS_REGION) and credentials in the AppHost's environment
     /// (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, e.g. from

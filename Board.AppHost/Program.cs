@@ -7,7 +7,6 @@ var collector = builder.AddOpenTelemetryCollector("otel-collector", "../otel-col
 
 builder.AddProject<Projects.Board_Web>("web")
     .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
-    .WithHttpEndpointEvenWithoutLaunchProfile()
     .WithHttpHealthCheck("/health")
     .WithOtlpExportTo(collector);
 
