@@ -154,9 +154,10 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
+    // A field with no value is left out, in every sink alike (OTLP has no null attribute value).
     private static void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
     {
-        if (string.IsNullOrEmpty(pair.Key) || IndexOf(attributes, pair.Key) >= 0)
+        if (pair.Value is null || string.IsNullOrEmpty(pair.Key) || IndexOf(attributes, pair.Key) >= 0)
         {
             return;
         }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -16,9 +15,12 @@ internal sealed class RequestLogContext
     private HttpContext? _httpContext;
     private string? _route;
 
-    public RequestLogContext(HttpContext httpContext, string clientAddress)
+    private readonly RoutedEndpointFeature? _endpoint;
+
+    public RequestLogContext(HttpContext httpContext, string clientAddress, RoutedEndpointFeature? endpoint = null)
     {
         _httpContext = httpContext;
+        _endpoint = endpoint;
         Method = httpContext.Request.Method;
         Path = httpContext.Request.Path.Value is { Length: > 0 } path ? path : "/";
         ClientAddress = clientAddress;
@@ -43,7 +45,7 @@ internal sealed class RequestLogContext
         {
             if (_route is null && _httpContext is { } context)
             {
-                _route = RouteOf(context);
+                _route = RouteOf(context, _endpoint);
             }
 
             return _route;
@@ -53,24 +55,23 @@ internal sealed class RequestLogContext
     /// <summary>Called by the END entry: later records keep the values but stop looking at the HttpContext.</summary>
     public void Complete()
     {
-        _route ??= _httpContext is { } context ? RouteOf(context) : null;
+        _route ??= _httpContext is { } context ? RouteOf(context, _endpoint) : null;
         _httpContext = null;
     }
 
     /// <summary>
     /// The route template of the endpoint the request was routed to. When an error page or a status-code page
-    /// re-executed the request, that is the original endpoint, not the page that rendered the error.
+    /// re-executed the request, that is the first routing decision, not the page that rendered the error.
     /// </summary>
-    internal static string? RouteOf(HttpContext context)
+    internal static string? RouteOf(HttpContext context, RoutedEndpointFeature? endpoint)
     {
-        var original = context.Features.Get<IStatusCodeReExecuteFeature>()?.Endpoint
-            ?? context.Features.Get<IExceptionHandlerPathFeature>()?.Endpoint;
-        if ((original ?? context.GetEndpoint()) is not RouteEndpoint endpoint)
+        var routed = endpoint is { Routed: true } ? endpoint.FirstEndpoint : context.GetEndpoint();
+        if (routed is not RouteEndpoint routeEndpoint)
         {
             return null;
         }
 
-        var template = endpoint.RoutePattern.RawText;
+        var template = routeEndpoint.RoutePattern.RawText;
         if (string.IsNullOrEmpty(template))
         {
             return "/";

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,9 @@ internal sealed class RequestLoggingMiddleware(
         settings.ForwardedHeaders?.ApplyForwarders(context);
         var client = settings.ForwardedHeaders is null ? peer : AddressOf(context.Connection.RemoteIpAddress);
 
-        var requestContext = new RequestLogContext(context, client);
+        var endpoint = new RoutedEndpointFeature(context.Features, context.GetEndpoint());
+        context.Features.Set<IEndpointFeature>(endpoint);
+        var requestContext = new RequestLogContext(context, client, endpoint);
         RequestLogContext.Current = requestContext;
 
         var excluded = settings.IsExcluded(context.Request.Path);
@@ -60,7 +63,7 @@ internal sealed class RequestLoggingMiddleware(
             var status = context.Response.StatusCode;
             if (!excluded || status >= 500 || exception is not null)
             {
-                LogCompleted(context, requestContext, status, Stopwatch.GetElapsedTime(start).TotalMilliseconds, exception);
+                LogCompleted(context, requestContext, endpoint, status, Stopwatch.GetElapsedTime(start).TotalMilliseconds, exception);
             }
 
             requestContext.Complete();
@@ -85,7 +88,7 @@ internal sealed class RequestLoggingMiddleware(
         logger.Log(LogLevel.Information, RequestLogEntries.Started, state, null, RequestLogEntries.FormatStarted);
     }
 
-    private void LogCompleted(HttpContext context, RequestLogContext requestContext, int status, double durationMs, Exception? exception)
+    private void LogCompleted(HttpContext context, RequestLogContext requestContext, RoutedEndpointFeature endpoint, int status, double durationMs, Exception? exception)
     {
         var level = exception is null ? settings.Levels.For(status) : settings.Levels.ExceptionLevel;
         if (!logger.IsEnabled(level))
@@ -97,7 +100,7 @@ internal sealed class RequestLoggingMiddleware(
         {
             Method = requestContext.Method,
             Path = requestContext.Path,
-            Route = RequestLogContext.RouteOf(context),
+            Route = RequestLogContext.RouteOf(context, endpoint),
             StatusCode = status,
             DurationMs = durationMs,
             ResponseSize = context.Response.ContentLength,

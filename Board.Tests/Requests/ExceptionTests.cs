@@ -58,6 +58,28 @@ public sealed class ExceptionTests
     }
 
     [Fact]
+    public async Task A_status_code_page_that_re_executes_the_request_does_not_replace_its_route()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a =>
+            {
+                a.MapGet("/things/{id}", (string id) => Results.NotFound());
+                a.MapGet("/status/{code:int}", (int code) => Results.Text($"status {code}"));
+            },
+            beforeMap: a => a.UseStatusCodePagesWithReExecute("/status/{0}"));
+        using var client = app.CreateClient();
+
+        using var found = await client.GetAsync("/things/9");
+        using var unmatched = await client.GetAsync("/no/such/route");
+
+        Assert.Equal("status 404", await found.Content.ReadAsStringAsync());
+        var ends = app.Records().Where(r => r.EventName == "RequestCompleted").ToDictionary(r => (string)r["url.path"]!);
+        Assert.Equal("/things/{id}", ends["/things/9"]["http.route"]);
+        Assert.Equal(404, ends["/things/9"]["http.response.status_code"]);
+        Assert.False(ends["/no/such/route"].Attributes.ContainsKey("http.route"));
+    }
+
+    [Fact]
     public async Task An_exception_logged_by_application_code_keeps_its_own_record()
     {
         await using var app = await TestWebApp.StartAsync(a =>

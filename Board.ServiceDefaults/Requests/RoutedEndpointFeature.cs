@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Board.ServiceDefaults.Requests;
+
+/// <summary>
+/// Remembers the first routing decision of a request. Error and status-code pages re-execute a request (routing it
+/// again, to the error page), and <c>http.route</c> must name the route the client asked for, not the page that
+/// rendered the error: the first endpoint set, or none when routing found no match before the re-execution.
+/// </summary>
+internal sealed class RoutedEndpointFeature(IFeatureCollection features, Endpoint? initial) : IEndpointFeature
+{
+    private Endpoint? _current = initial;
+
+    public bool Routed { get; private set; }
+
+    public Endpoint? FirstEndpoint { get; private set; }
+
+    public Endpoint? Endpoint
+    {
+        get => _current;
+        set
+        {
+            if (!Routed)
+            {
+                Routed = true;
+
+                // Routing may find nothing and set nothing; the first endpoint set is then the error page's,
+                // and the re-execution feature knows the original one (null: no match).
+                FirstEndpoint = ReExecutedFrom(out var original) ? original : value;
+            }
+
+            _current = value;
+        }
+    }
+
+    private bool ReExecutedFrom(out Endpoint? original)
+    {
+        if (features.Get<IStatusCodeReExecuteFeature>() is { } statusPage)
+        {
+            original = statusPage.Endpoint;
+            return true;
+        }
+
+        if (features.Get<IExceptionHandlerPathFeature>() is { } errorPage)
+        {
+            original = errorPage.Endpoint;
+            return true;
+        }
+
+        original = null;
+        return false;
+    }
+}
