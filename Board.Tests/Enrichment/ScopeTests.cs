@@ -143,6 +143,21 @@ public sealed class ScopeTests
         });
     }
 
+    [Fact]
+    public void BeginFields_adds_typed_fields_like_a_dictionary_scope()
+    {
+        using var harness = new LoggingHarness();
+
+        using (harness.Logger.BeginFields(("board.id", 12), ("board.slug", "welcome")))
+        {
+            harness.Logger.LogInformation("inside fields");
+        }
+
+        var line = harness.JsonLines().Single("message", "inside fields");
+        Assert.Equal(12, line.GetProperty("board.id").GetInt32());
+        Assert.Equal("welcome", line.Text("board.slug"));
+    }
+
     internal static void AssertNoDuplicateNames(JsonElement line)
     {
         var names = line.EnumerateObject().Select(p => p.Name).ToList();

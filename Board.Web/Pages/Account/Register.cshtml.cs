@@ -47,7 +47,7 @@ public sealed class RegisterModel(
             return Page();
         }
 
-        using (logger.BeginScope(new Dictionary<string, object?> { ["user.email"] = email, ["user.id"] = user.Id }))
+        using (logger.BeginFields(("user.email", email), ("user.id", user.Id)))
         {
             logger.LogInformation("User {user.email} registered", email);
         }

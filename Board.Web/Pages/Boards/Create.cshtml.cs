@@ -51,7 +51,7 @@ public sealed class CreateModel(BoardDbContext db, UserManager<IdentityUser> use
             return Page();
         }
 
-        using (logger.BeginScope(new Dictionary<string, object?> { ["board.id"] = board.Id }))
+        using (logger.BeginFields(("board.id", board.Id)))
         {
             logger.LogInformation("Board {board.slug} created", board.Slug);
         }

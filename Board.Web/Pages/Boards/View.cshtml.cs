@@ -64,7 +64,7 @@ public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> 
         db.Posts.Add(post);
         await db.SaveChangesAsync(cancellationToken);
 
-        using (logger.BeginScope(new Dictionary<string, object?> { ["board.id"] = board.Id, ["user.id"] = post.AuthorId }))
+        using (logger.BeginFields(("board.id", board.Id), ("user.id", post.AuthorId)))
         {
             logger.LogInformation("Post {post.id} created on board {board.slug}", post.Id, board.Slug);
         }

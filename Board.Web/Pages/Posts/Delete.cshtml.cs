@@ -44,7 +44,7 @@ public sealed class DeleteModel(BoardDbContext db, UserManager<IdentityUser> use
         var userId = users.GetUserId(User);
         if (post.AuthorId != userId)
         {
-            using (logger.BeginScope(new Dictionary<string, object?> { ["board.id"] = post.BoardId, ["user.id"] = userId }))
+            using (logger.BeginFields(("board.id", post.BoardId), ("user.id", userId)))
             {
                 logger.LogWarning("Refused to delete post {post.id}: not its author", post.Id);
             }
@@ -55,7 +55,7 @@ public sealed class DeleteModel(BoardDbContext db, UserManager<IdentityUser> use
         db.Posts.Remove(post);
         await db.SaveChangesAsync(cancellationToken);
 
-        using (logger.BeginScope(new Dictionary<string, object?> { ["board.id"] = post.BoardId, ["user.id"] = userId }))
+        using (logger.BeginFields(("board.id", post.BoardId), ("user.id", userId)))
         {
             logger.LogInformation("Post {post.id} deleted from board {board.slug}", post.Id, post.Board!.Slug);
         }
