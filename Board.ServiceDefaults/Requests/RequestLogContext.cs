@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Board.ServiceDefaults.Requests;
@@ -63,9 +64,12 @@ internal sealed class RequestLogContext
     /// </summary>
     internal static string? RouteOf(HttpContext context)
     {
-        var original = context.Features.Get<IStatusCodeReExecuteFeature>()?.Endpoint
-            ?? context.Features.Get<IExceptionHandlerPathFeature>()?.Endpoint;
-        if ((original ?? context.GetEndpoint()) is not RouteEndpoint endpoint)
+        var chosen = context.Features.Get<IEndpointFeature>() is OriginalEndpointFeature tracked
+            ? tracked.Original
+            : context.Features.Get<IStatusCodeReExecuteFeature>()?.Endpoint
+                ?? context.Features.Get<IExceptionHandlerPathFeature>()?.Endpoint
+                ?? context.GetEndpoint();
+        if (chosen is not RouteEndpoint endpoint)
         {
             return null;
         }

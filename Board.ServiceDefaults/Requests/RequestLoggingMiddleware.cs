@@ -20,6 +20,7 @@ internal sealed class RequestLoggingMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         var start = Stopwatch.GetTimestamp();
+        OriginalEndpointFeature.Install(context);
         var peer = AddressOf(context.Connection.RemoteIpAddress);
 
         // Forwarded headers are believed only from the configured proxies; the peer stays what the socket says.
