@@ -3,13 +3,13 @@ using System.Net;
 namespace Board.Tests.EndToEnd;
 
 /// <summary>One request of a <see cref="BoardFlow"/> whose records the tests look up by its marker.</summary>
-public sealed record FlowRequest(string Name, string Marker, string Method, string Path, int Status, string Route);
+public sealed record FlowRequest(string Name, string Marker, string Method, string Path, int Status, string? Route);
 
 /// <summary>
 /// A user's session against a running Board.Web, over real HTTP: register, log out, log in, create a board,
-/// post on it, open a board that does not exist (404), hit the failure endpoint (500), open a page with a token
-/// in the query string and send a forged X-Forwarded-For. Every secret it uses is a canary that no sink may
-/// carry. Run once per process and shared by the tests that assert on it.
+/// post on it, open a board that does not exist and an address no page matches (404s), hit the failure endpoint
+/// (500), open a page with a token in the query string and send a forged X-Forwarded-For. Every secret it uses
+/// is a canary that no sink may carry. Run once per process and shared by the tests that assert on it.
 /// </summary>
 public sealed class BoardFlow
 {
@@ -92,6 +92,7 @@ public sealed class BoardFlow
             new() { ["Input.Title"] = "", ["Input.Text"] = "Hello from the end-to-end test" });
 
         await GetAsync(client, "not found", $"/b/no-such-board-{Guid.NewGuid():N}", "/b/{slug}", HttpStatusCode.NotFound);
+        await GetAsync(client, "unknown path", $"/no-such-page-{Guid.NewGuid():N}", null, HttpStatusCode.NotFound);
         await GetAsync(client, "failure", "/test/fail", "/test/fail", HttpStatusCode.InternalServerError);
         await GetAsync(client, "query token", $"/?token={QueryToken}", "/", HttpStatusCode.OK);
         await GetAsync(client, "forwarded for", "/", "/", HttpStatusCode.OK,
@@ -111,7 +112,7 @@ public sealed class BoardFlow
     }
 
     private async Task GetAsync(
-        FormClient client, string name, string path, string route, HttpStatusCode expected, Action<HttpRequestMessage>? configure = null)
+        FormClient client, string name, string path, string? route, HttpStatusCode expected, Action<HttpRequestMessage>? configure = null)
     {
         var marker = BoardWebFixture.NewMarker();
         using var request = new HttpRequestMessage(HttpMethod.Get, BoardWebFixture.Marked(path, marker));
