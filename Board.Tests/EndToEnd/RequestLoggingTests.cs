@@ -110,10 +110,12 @@ public abstract partial class RequestLoggingTests<TFixture>(TFixture fixture) wh
     }
 
     [Fact]
-    public async Task Records_carry_the_resource_on_both_sinks()
+    public async Task Records_arrive_over_the_configured_protocol_and_carry_the_resource_on_both_sinks()
     {
         var flow = await fixture.FlowAsync();
         var logs = await fixture.RequestAsync(flow["login"].Marker);
+        var transport = fixture.Protocol == "grpc" ? Otlp.OtlpTransport.Grpc : Otlp.OtlpTransport.Http;
+        Assert.All(fixture.Receiver.LogRecords, r => Assert.Equal(transport, r.Transport));
         foreach (var sink in s_sinks)
         {
             foreach (var record in logs.In(sink))
