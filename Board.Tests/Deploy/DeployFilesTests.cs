@@ -80,9 +80,45 @@ public sealed class DeployFilesTests
 
         Assert.Contains($"parameter_name=\"{ParameterName}\"", RepoFiles.Read("deploy", "deploy-collector-config.sh"));
 
-        var read = Assert.Single(Statements("execution-role-policy.json"));
+        var read = Assert.Single(Statements("execution-role-policy.json"), s => s.GetProperty("Sid").GetString() == "ReadCollectorConfigParameter");
         Assert.Equal(["ssm:GetParameters"], Strings(read.GetProperty("Action")));
         Assert.Equal(secret.GetProperty("valueFrom").GetString(), Assert.Single(Strings(read.GetProperty("Resource"))));
+    }
+
+    [Fact]
+    public void The_execution_role_reads_exactly_the_parameters_the_containers_take_as_secrets()
+    {
+        var secretParameters = new[] { "otel-collector", "board-web" }
+            .SelectMany(c => Container(c).TryGetProperty("secrets", out var secrets) ? secrets.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Select(s => s.GetProperty("valueFrom").GetString()!)
+            .Order()
+            .ToList();
+        var granted = Statements("execution-role-policy.json")
+            .Where(s => Strings(s.GetProperty("Action")).SequenceEqual(["ssm:GetParameters"]))
+            .SelectMany(s => Strings(s.GetProperty("Resource")))
+            .Order()
+            .ToList();
+
+        Assert.Equal(secretParameters, granted);
+    }
+
+    [Fact]
+    public void The_app_takes_its_log_hash_key_from_a_secret_and_trusts_only_the_load_balancer_network()
+    {
+        var secret = Assert.Single(Container("board-web").GetProperty("secrets").EnumerateArray());
+        Assert.Equal("StructuredLogging__Redaction__HashKey", secret.GetProperty("name").GetString());
+        var app = EnvironmentOf("board-web");
+        Assert.DoesNotContain(app.Keys, k => k.Contains("HashKey", StringComparison.Ordinal));
+        Assert.Equal("<VPC_CIDR>", app["StructuredLogging__ForwardedHeaders__KnownNetworks__0"]);
+    }
+
+    [Fact]
+    public void The_app_log_driver_blocks_rather_than_dropping_lines_silently()
+    {
+        // In non-blocking mode the awslogs driver drops lines when its buffer is full and says nothing; in the
+        // default blocking mode a slow driver backs up into Board's stdout writer, which counts what it drops.
+        var options = Container("board-web").GetProperty("logConfiguration").GetProperty("options");
+        Assert.False(options.TryGetProperty("mode", out var mode) && mode.GetString() == "non-blocking");
     }
 
     [Fact]
