@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Net;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -22,7 +24,13 @@ internal static partial class LoggingOptionsLoader
         }
         catch (InvalidOperationException ex)
         {
-            throw Invalid(BindingFailure(configuration, ex));
+            // The binder names an unknown key by its property name only; name it in full, with its file.
+            var unknown = UnknownKeys(section, typeof(LoggingOptions))
+                .Select(key => $"{key} is not a known setting (from {ConfigurationSourceLocator.Describe(configuration, key)})")
+                .ToList();
+            throw unknown.Count > 0
+                ? new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), unknown)
+                : Invalid(BindingFailure(configuration, ex));
         }
 
         ReplaceListsThatWereConfigured(section, options);
@@ -172,13 +180,34 @@ internal static partial class LoggingOptionsLoader
 
     private static string BindingFailure(IConfiguration configuration, InvalidOperationException ex)
     {
-        // The binder names the key in its message ("... at 'StructuredLogging:X:Y' ..."); add the file it came from.
-        var match = QuotedKey().Match(ex.Message);
+        // The binder names the key in its message ("... at 'StructuredLogging:X:Y' ..."), sometimes only in the
+        // inner exception's (a dictionary value); add the file it came from.
+        var inner = ex.InnerException is null ? "" : " " + ex.InnerException.Message;
+        var match = QuotedKey().Match(ex.Message + inner);
         var where = match.Success
             ? $" (from {ConfigurationSourceLocator.Describe(configuration, match.Groups["key"].Value)})"
             : $" (section {LoggingOptions.SectionName})";
-        var inner = ex.InnerException is null ? "" : " " + ex.InnerException.Message;
         return ex.Message + inner + where;
+    }
+
+    /// <summary>Configured keys with no property of that name on the options class they would bind to.</summary>
+    private static IEnumerable<string> UnknownKeys(IConfigurationSection section, Type type)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null)
+            {
+                yield return child.Path;
+            }
+            else if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(property.PropertyType))
+            {
+                foreach (var key in UnknownKeys(child, property.PropertyType))
+                {
+                    yield return key;
+                }
+            }
+        }
     }
 
     private static OptionsValidationException Invalid(string message) =>
