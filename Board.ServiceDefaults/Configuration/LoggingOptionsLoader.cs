@@ -36,7 +36,7 @@ internal static partial class LoggingOptionsLoader
         ReplaceListsThatWereConfigured(section, options);
         ApplyEnvironmentDefaults(options, environment);
 
-        var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} (from {ConfigurationSourceLocator.Describe(configuration, f.Key)})").ToList();
+        var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} (from {SourceOf(configuration, f.Key)})").ToList();
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), failures);
@@ -188,6 +188,20 @@ internal static partial class LoggingOptionsLoader
             ? $" (from {ConfigurationSourceLocator.Describe(configuration, match.Groups["key"].Value)})"
             : $" (section {LoggingOptions.SectionName})";
         return ex.Message + inner + where;
+    }
+
+    // A rule can fail on a default (HashKey when only Mode: Hash was configured, a batch size above a configured
+    // queue size): then the value to fix sits next to it, so name the source of the nearest configured section.
+    private static string SourceOf(IConfiguration configuration, string key)
+    {
+        for (var path = key; ; path = path[..path.LastIndexOf(':')])
+        {
+            var source = ConfigurationSourceLocator.Describe(configuration, path);
+            if (source != "defaults" || !path.Contains(':'))
+            {
+                return source;
+            }
+        }
     }
 
     /// <summary>Configured keys with no property of that name on the options class they would bind to.</summary>
