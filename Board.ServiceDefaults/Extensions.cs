@@ -150,6 +150,8 @@ public static class Extensions
                     logging.IncludeScopes = false;
                 });
 
+        GuardMessageFormatting(builder.Services);
+
         if (!ownProviders)
         {
             return;
@@ -192,6 +194,30 @@ public static class Extensions
             options.Requests,
             TrustedProxies.Create(options.ForwardedHeaders, sp.GetRequiredService<ILoggerFactory>())));
         builder.Services.AddSingleton<IStartupFilter, RequestLoggingStartupFilter>();
+    }
+
+    // A message that cannot be formatted must not throw into the caller (see SafeFormattingLoggerProvider).
+    private static void GuardMessageFormatting(IServiceCollection services)
+    {
+        for (var i = 0; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType != typeof(ILoggerProvider) || descriptor.IsKeyedService)
+            {
+                continue;
+            }
+
+            var isOpenTelemetry = descriptor.ImplementationType == typeof(OpenTelemetryLoggerProvider)
+                || descriptor.ImplementationFactory?.GetType().GenericTypeArguments is [_, var produced] && produced == typeof(OpenTelemetryLoggerProvider);
+            if (isOpenTelemetry && descriptor.ImplementationFactory is { } factory)
+            {
+                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)factory(sp)));
+            }
+            else if (isOpenTelemetry && descriptor.ImplementationType is { } type)
+            {
+                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)ActivatorUtilities.CreateInstance(sp, type)));
+            }
+        }
     }
 
     private static void RemoveProvider<TProvider>(IServiceCollection services) where TProvider : ILoggerProvider

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Net;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -22,13 +24,19 @@ internal static partial class LoggingOptionsLoader
         }
         catch (InvalidOperationException ex)
         {
-            throw Invalid(BindingFailure(configuration, ex));
+            // The binder names an unknown key by its property name only; name it in full, with its file.
+            var unknown = UnknownKeys(section, typeof(LoggingOptions))
+                .Select(key => $"{key} is not a known setting (from {ConfigurationSourceLocator.Describe(configuration, key)})")
+                .ToList();
+            throw unknown.Count > 0
+                ? new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), unknown)
+                : Invalid(BindingFailure(configuration, ex));
         }
 
         ReplaceListsThatWereConfigured(section, options);
         ApplyEnvironmentDefaults(options, environment);
 
-        var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} (from {ConfigurationSourceLocator.Describe(configuration, f.Key)})").ToList();
+        var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} (from {SourceOf(configuration, f.Key)})").ToList();
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), failures);
@@ -172,13 +180,48 @@ internal static partial class LoggingOptionsLoader
 
     private static string BindingFailure(IConfiguration configuration, InvalidOperationException ex)
     {
-        // The binder names the key in its message ("... at 'StructuredLogging:X:Y' ..."); add the file it came from.
-        var match = QuotedKey().Match(ex.Message);
+        // The binder names the key in its message ("... at 'StructuredLogging:X:Y' ..."), sometimes only in the
+        // inner exception's (a dictionary value); add the file it came from.
+        var inner = ex.InnerException is null ? "" : " " + ex.InnerException.Message;
+        var match = QuotedKey().Match(ex.Message + inner);
         var where = match.Success
             ? $" (from {ConfigurationSourceLocator.Describe(configuration, match.Groups["key"].Value)})"
             : $" (section {LoggingOptions.SectionName})";
-        var inner = ex.InnerException is null ? "" : " " + ex.InnerException.Message;
         return ex.Message + inner + where;
+    }
+
+    // A rule can fail on a default (HashKey when only Mode: Hash was configured, a batch size above a configured
+    // queue size): then the value to fix sits next to it, so name the source of the nearest configured section.
+    private static string SourceOf(IConfiguration configuration, string key)
+    {
+        for (var path = key; ; path = path[..path.LastIndexOf(':')])
+        {
+            var source = ConfigurationSourceLocator.Describe(configuration, path);
+            if (source != "defaults" || !path.Contains(':'))
+            {
+                return source;
+            }
+        }
+    }
+
+    /// <summary>Configured keys with no property of that name on the options class they would bind to.</summary>
+    private static IEnumerable<string> UnknownKeys(IConfigurationSection section, Type type)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null)
+            {
+                yield return child.Path;
+            }
+            else if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(property.PropertyType))
+            {
+                foreach (var key in UnknownKeys(child, property.PropertyType))
+                {
+                    yield return key;
+                }
+            }
+        }
     }
 
     private static OptionsValidationException Invalid(string message) =>

@@ -16,8 +16,17 @@ namespace Board.Tests.Support;
 public sealed class LoggingHarness : IDisposable
 {
     private readonly IHost _host;
+    private bool _started;
 
-    public LoggingHarness(IDictionary<string, string?>? settings = null, string environment = "Production", Action<IServiceCollection>? services = null)
+    /// <param name="settings">In-memory configuration, added after the harness defaults (so it wins over them).</param>
+    /// <param name="environment">The host environment name.</param>
+    /// <param name="services">Extra service registrations, made before AddServiceDefaults().</param>
+    /// <param name="configuration">Extra configuration sources (a JSON file, environment variables), added last.</param>
+    public LoggingHarness(
+        IDictionary<string, string?>? settings = null,
+        string environment = "Production",
+        Action<IServiceCollection>? services = null,
+        Action<IConfigurationBuilder>? configuration = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -31,6 +40,7 @@ public sealed class LoggingHarness : IDisposable
             ["StructuredLogging:Console:Format"] = "Json",
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        configuration?.Invoke(builder.Configuration);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Services.AddSingleton(new LogOutput(Stdout));
         services?.Invoke(builder.Services);
@@ -50,6 +60,16 @@ public sealed class LoggingHarness : IDisposable
 
     public ILogger Logger { get; }
 
+    /// <summary>
+    /// Starts the host: the hosted services run (start-up warnings are written, the tracer and meter providers
+    /// are built). Without it only the logging pipeline exists.
+    /// </summary>
+    public void Start()
+    {
+        _host.StartAsync().GetAwaiter().GetResult();
+        _started = true;
+    }
+
     /// <summary>Waits until every record logged so far is on stdout.</summary>
     public void Flush() => Assert.True(_host.Services.GetRequiredService<LoggerProvider>().ForceFlush(10_000), "the log pipeline did not flush");
 
@@ -59,5 +79,13 @@ public sealed class LoggingHarness : IDisposable
         return Stdout.JsonLines();
     }
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        if (_started)
+        {
+            _host.StopAsync().GetAwaiter().GetResult();
+        }
+
+        _host.Dispose();
+    }
 }

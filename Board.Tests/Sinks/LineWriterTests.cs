@@ -1,0 +1,214 @@
+using System.Text;
+using Board.ServiceDefaults.Sinks;
+using Board.Tests.Support;
+
+namespace Board.Tests.Sinks;
+
+/// <summary>The background stdout writer: order, completeness, drops counted instead of blocking, Flush.</summary>
+public sealed class LineWriterTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Lines_arrive_in_order_and_complete()
+    {
+        var output = new CapturedStdout();
+        using var writer = new LineWriter(output, 64 * 1024 * 1024);
+        for (var i = 0; i < 20_000; i++)
+        {
+            writer.Write(Encoding.UTF8.GetBytes($"line {i} {new string('.', i % 97)}\n"));
+        }
+
+        Assert.True(writer.Flush(Patience));
+        var lines = output.Lines;
+        Assert.Equal(20_000, lines.Count);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            Assert.Equal($"line {i} {new string('.', i % 97)}", lines[i]);
+        }
+
+        Assert.Equal(20_000, writer.WrittenLines);
+        Assert.Equal(0, writer.DroppedLines);
+    }
+
+    [Fact]
+    public void Lines_from_many_threads_are_never_interleaved()
+    {
+        var output = new CapturedStdout();
+        using var writer = new LineWriter(output, 64 * 1024 * 1024);
+        Parallel.For(0, 8, thread =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                writer.Write(Encoding.UTF8.GetBytes($"{thread}:{i}:{new string((char)('a' + thread), 50)}\n"));
+            }
+        });
+
+        Assert.True(writer.Flush(Patience));
+        var lines = output.Lines;
+        Assert.Equal(16_000, lines.Count);
+        foreach (var group in lines.Select(l => l.Split(':')).GroupBy(p => int.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Assert.All(group, p => Assert.Equal(new string((char)('a' + group.Key), 50), p[2]));
+            Assert.Equal(Enumerable.Range(0, 2_000), group.Select(p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    [Fact]
+    public async Task A_blocked_stdout_does_not_block_the_caller_and_excess_lines_are_counted_exactly()
+    {
+        const int maxPending = 64 * 1024;
+        const int lineBytes = 1000;
+        const int attempts = 100;
+        using var output = new BlockingStream();
+        using var writer = new LineWriter(output, maxPending);
+
+        // The first line is taken by the writer thread, which then blocks inside Write.
+        writer.Write(Line("first", lineBytes));
+        Assert.True(output.Entered.Wait(Patience), "the writer thread never wrote");
+
+        var writes = Task.Run(() =>
+        {
+            for (var i = 0; i < attempts; i++)
+            {
+                writer.Write(Line($"pending {i:D3}", lineBytes));
+            }
+        });
+        // Only a guard against a hang: the writes must finish while stdout stays blocked.
+        await writes.WaitAsync(Patience);
+
+        var accepted = maxPending / lineBytes;
+        Assert.Equal(attempts - accepted, writer.DroppedLines);
+        Assert.False(output.Gate.IsSet);
+
+        output.Gate.Set();
+        Assert.True(writer.Flush(Patience));
+        var lines = output.Captured.Lines;
+        Assert.Equal(1 + accepted, lines.Count);
+        Assert.StartsWith("first", lines[0]);
+        for (var i = 0; i < accepted; i++)
+        {
+            Assert.StartsWith($"pending {i:D3}", lines[i + 1]);
+            Assert.Equal(lineBytes - 1, lines[i + 1].Length);
+        }
+
+        Assert.Equal(1 + accepted, writer.WrittenLines);
+        Assert.Equal(attempts - accepted, writer.DroppedLines);
+    }
+
+    [Fact]
+    public void Flush_waits_for_pending_lines()
+    {
+        using var output = new BlockingStream();
+        using var writer = new LineWriter(output, 1024 * 1024);
+        writer.Write(Line("first", 100));
+        Assert.True(output.Entered.Wait(Patience));
+        for (var i = 0; i < 10; i++)
+        {
+            writer.Write(Line($"more {i}", 100));
+        }
+
+        // Nothing can reach the stream while it is blocked, so Flush cannot succeed whatever its timeout.
+        Assert.False(writer.Flush(TimeSpan.FromMilliseconds(50)));
+
+        output.Gate.Set();
+        Assert.True(writer.Flush(Patience));
+        Assert.Equal(11, output.Captured.Lines.Count);
+        Assert.Equal(11, writer.WrittenLines);
+    }
+
+    [Fact]
+    public void A_stream_that_throws_IOException_counts_the_lines_as_dropped()
+    {
+        var output = new FailingStream();
+        using var writer = new LineWriter(output, 1024 * 1024);
+        for (var i = 0; i < 25; i++)
+        {
+            writer.Write(Line($"lost {i}", 80));
+        }
+
+        Assert.True(writer.Flush(Patience));
+        Assert.Equal(25, writer.DroppedLines);
+        Assert.Equal(0, writer.WrittenLines);
+        Assert.True(output.Attempts > 0);
+    }
+
+    [Fact]
+    public void Lines_written_after_dispose_are_dropped_not_thrown()
+    {
+        var output = new CapturedStdout();
+        var writer = new LineWriter(output, 1024 * 1024);
+        writer.Write(Line("before", 20));
+        writer.Dispose();
+        writer.Write(Line("after", 20));
+
+        Assert.Equal(["before".PadRight(19, '.')], output.Lines);
+        Assert.Equal(1, writer.DroppedLines);
+    }
+
+    /// <summary>A line of exactly <paramref name="bytes"/> bytes, newline included.</summary>
+    private static byte[] Line(string text, int bytes) => Encoding.ASCII.GetBytes(text.PadRight(bytes - 1, '.') + "\n");
+
+    private sealed class BlockingStream : Stream
+    {
+        public ManualResetEventSlim Gate { get; } = new();
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public CapturedStdout Captured { get; } = new();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Entered.Set();
+            Gate.Wait();
+            Captured.Write(buffer, offset, count);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // Never leave the writer thread parked on the gate.
+            Gate.Set();
+            base.Dispose(disposing);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>Stands in for a closed stdout (a broken pipe): every write throws.</summary>
+internal sealed class FailingStream : Stream
+{
+    private int _attempts;
+
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        Interlocked.Increment(ref _attempts);
+        throw new IOException("Broken pipe");
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

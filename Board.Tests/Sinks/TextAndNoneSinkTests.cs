@@ -1,0 +1,91 @@
+using Board.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace Board.Tests.Sinks;
+
+/// <summary>The Development text console, and Format None.</summary>
+public sealed class TextAndNoneSinkTests
+{
+    private static Dictionary<string, string?> Text() => new() { ["StructuredLogging:Console:Format"] = "Text" };
+
+    [Fact]
+    public void Text_writes_one_line_per_record_with_CR_LF_escaped()
+    {
+        using var harness = new LoggingHarness(Text());
+        harness.Logger.LogInformation("Value {value}", "first\r\nforged line\nthird");
+        harness.Logger.LogWarning("Second {n}", 2);
+
+        harness.Flush();
+        var lines = harness.Stdout.Lines;
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(@"info Board.Tests.Harness: Value first\r\nforged line\nthird", lines[0]);
+        Assert.Contains("warn Board.Tests.Harness: Second 2", lines[1]);
+        Assert.DoesNotContain('\r', harness.Stdout.Text);
+    }
+
+    [Fact]
+    public void Text_does_not_repeat_placeholders_of_the_message_in_the_tail()
+    {
+        using var harness = new LoggingHarness(Text());
+        using (harness.Logger.BeginScope(new Dictionary<string, object?> { ["board.id"] = 7, ["note"] = "a\nb" }))
+        {
+            harness.Logger.LogInformation("Post {post.id} created on board {board.slug}", 12, "news");
+        }
+
+        harness.Flush();
+        var line = Assert.Single(harness.Stdout.Lines);
+        var tailStart = line.IndexOf("  {", StringComparison.Ordinal);
+        Assert.True(tailStart > 0, line);
+        var message = line[..tailStart];
+        var tail = line[tailStart..];
+        Assert.EndsWith("Post 12 created on board news", message);
+        Assert.Contains("board.id=7", tail);
+        Assert.Contains(@"note=a\nb", tail);
+        Assert.DoesNotContain("post.id=", tail);
+        Assert.DoesNotContain("board.slug=", tail);
+        Assert.EndsWith("}", tail);
+    }
+
+    [Fact]
+    public void Text_writes_the_stack_trace_on_indented_lines_after_the_record()
+    {
+        using var harness = new LoggingHarness(Text());
+        Exception caught;
+        try
+        {
+            ThrowSomething();
+            throw new InvalidOperationException("unreachable");
+        }
+        catch (InvalidOperationException ex)
+        {
+            caught = ex;
+        }
+
+        harness.Logger.LogError(caught, "Failed {operation}", "save");
+        harness.Logger.LogInformation("Next record");
+
+        harness.Flush();
+        var lines = harness.Stdout.Lines;
+        Assert.Contains("fail Board.Tests.Harness: Failed save", lines[0]);
+        Assert.DoesNotContain("operation=", lines[0]);
+        var indented = lines.Skip(1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(indented);
+        Assert.Contains(indented, l => l.Contains(nameof(ThrowSomething), StringComparison.Ordinal));
+        Assert.Equal(lines.Count - 1, indented.Count + 1);
+        Assert.Contains("info Board.Tests.Harness: Next record", lines[^1]);
+    }
+
+    [Fact]
+    public void Format_None_writes_nothing_to_stdout_and_the_exporter_still_gets_the_record()
+    {
+        using var harness = new LoggingHarness(new Dictionary<string, string?> { ["StructuredLogging:Console:Format"] = "None" });
+        harness.Logger.LogWarning("Only exported {n}", 1);
+
+        harness.Flush();
+        Assert.Empty(harness.Stdout.Bytes);
+        var record = Assert.Single(harness.Exported);
+        Assert.Equal("Only exported 1", record.FormattedMessage);
+    }
+
+    private static void ThrowSomething() => throw new InvalidOperationException("boom");
+}
