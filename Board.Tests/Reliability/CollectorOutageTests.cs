@@ -60,9 +60,11 @@ public sealed class CollectorOutageTests
 
     public static TheoryData<string, string?, bool> RetryModes => new()
     {
-        // No OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY: the exporter does not retry; a refused batch is lost.
-        { "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", null, false },
-        // In-memory retry: the refused batch is sent again, with backoff, until the export timeout.
+        // Nothing set: Board's default (StructuredLogging:Otlp:Retry = InMemory) retries the refused batch.
+        { "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", null, true },
+        // Board's retry turned off: the SDK's own behaviour, no retry; a refused batch is lost.
+        { "StructuredLogging__Otlp__Retry", "None", false },
+        // The SDK variable, set explicitly: retried with backoff until the export timeout (10 s).
         { "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "in_memory", true },
     };
 
