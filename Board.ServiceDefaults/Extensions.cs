@@ -118,6 +118,10 @@ public static class Extensions
         var configuration = builder.Configuration;
         var exportLogs = !options.AutoInstrumentation && OtlpExport.IsConfigured(configuration, "LOGS");
         var ownProviders = !options.AutoInstrumentation;
+        if (ownProviders)
+        {
+            OtlpExport.ApplyRetryDefault(builder.Configuration, configuration, options.Otlp);
+        }
 
         var host = new HostResourceDetector();
         var ecs = new EcsResourceDetector(

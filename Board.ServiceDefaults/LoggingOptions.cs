@@ -162,6 +162,21 @@ public sealed class OtlpSinkOptions
 
     /// <summary>How often a warning reports records that were dropped since the last one.</summary>
     public TimeSpan DropReportInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// What the OTLP exporters do with an export the collector refused or did not answer, unless
+    /// OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY is set (which wins; it is also the only way to choose <c>disk</c>).
+    /// </summary>
+    public OtlpRetryMode Retry { get; set; } = OtlpRetryMode.InMemory;
+}
+
+public enum OtlpRetryMode
+{
+    /// <summary>The SDK's own default: a failed export is lost.</summary>
+    None,
+
+    /// <summary>A failed export is retried with backoff until the export timeout (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s).</summary>
+    InMemory,
 }
 
 public sealed class EcsMetadataOptions

@@ -10,6 +10,21 @@ namespace Board.ServiceDefaults.Sinks;
 /// </summary>
 internal static class OtlpExport
 {
+    public const string RetryVariable = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
+
+    /// <summary>
+    /// The SDK does not retry a failed export unless OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY says so, and then loses
+    /// every record of a collector restart. Board retries in memory by default (the exporters read the variable from
+    /// the application's configuration); a variable that is set, even to disk, is left to the SDK.
+    /// </summary>
+    public static void ApplyRetryDefault(IConfigurationBuilder builder, IConfiguration configuration, OtlpSinkOptions options)
+    {
+        if (configuration[RetryVariable] is null && options.Retry == OtlpRetryMode.InMemory)
+        {
+            builder.AddInMemoryCollection([new KeyValuePair<string, string?>(RetryVariable, "in_memory")]);
+        }
+    }
+
     public static bool IsConfigured(IConfiguration configuration, string signal) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ||
         !string.IsNullOrWhiteSpace(configuration[$"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"]);

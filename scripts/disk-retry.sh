@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=disk: a burst refused by the collector is stored in a temporary directory
+# and sent again by the SDK's retry thread (every 60 s) once the collector accepts. Takes up to ~3 minutes.
+#   scripts/disk-retry.sh [requests=200]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build -c Release Board.Web -v q -nologo >/dev/null
+dotnet build -c Release scripts/ReliabilityHarness -v q -nologo >/dev/null
+timeout 600 dotnet scripts/ReliabilityHarness/bin/Release/net10.0/ReliabilityHarness.dll disk "${1:-200}"

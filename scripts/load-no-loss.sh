@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# No record lost at saturation: wrk against a Production Board.Web (Release) exporting OTLP/gRPC to the
+# in-process test receiver, all on 127.0.0.1. Compares END entries on stdout and at the receiver with wrk's
+# counts and checks every stdout line is JSON and stderr stays empty. Stops by itself.
+#   scripts/load-no-loss.sh [seconds=20] [connections=64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install -y wrk)" >&2; exit 2; }
+dotnet build -c Release Board.Web -v q -nologo >/dev/null
+dotnet build -c Release scripts/ReliabilityHarness -v q -nologo >/dev/null
+timeout 600 dotnet scripts/ReliabilityHarness/bin/Release/net10.0/ReliabilityHarness.dll no-loss "${1:-20}" "${2:-64}"
