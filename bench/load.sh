@@ -48,7 +48,7 @@ mode_env() {
     b) echo "Benchmarks__FrameworkLogging=true Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information" ;;
     c) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
     d) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" \
-            "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://127.0.0.1:$SINK_PORT/v1/logs OTEL_EXPORTER_OTLP_LOGS_PROTOCOL=http/protobuf" ;;
+            "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" ;;
   esac
 }
 
@@ -56,7 +56,12 @@ mode_env() {
 wrk_requests() { awk '/requests in/ {print $1}' "$1"; }
 wrk_latency() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 
-printf '%-5s %-4s %10s %9s %9s %9s %10s %10s %10s %10s\n' round mode req/s p50 p99 cpu_us/req vmhwm_mb requests lines/req otlp/req
+# lines/req: request entries on stdout per request served. wrk counts only the requests it saw answered, so up to
+# one request per connection still in flight when a wrk run stops is served and logged but not counted: for c and
+# d the denominator is therefore the number of distinct request.id values in END lines (checked against wrk's
+# count in "extra"), for b (no request id in the framework's lines) wrk's count plus the readiness probe.
+# otlp/req: RequestStarted + RequestCompleted records the receiver got, per request.
+printf '%-5s %-4s %10s %9s %9s %10s %9s %9s %6s %9s %9s %7s\n' round mode req/s p50 p99 cpu_us/req vmhwm_mb requests extra lines/req otlp/req at_stop
 for round in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do
     tag="r${round}-${mode}"
@@ -77,26 +82,33 @@ for round in $(seq 1 "$ROUNDS"); do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" >"$OUT/$tag.wrk"
     after=$(cpu_ticks "$APP_PID")
     hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$APP_PID/status")
-    # A graceful stop flushes both sinks (stdout writer and the OTLP batch processor).
+    # Give the OTLP batch processor (1 s schedule) time to send what is queued, then stop gracefully, which
+    # flushes both sinks. otlp/req counts what arrived after the stop; "at_stop" what arrived only during it.
+    sleep 2.5
+    sink_drained=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
     kill -TERM "$APP_PID"; wait "$APP_PID" || true; APP_PID=""
     rm -rf "$db"
     sink_after=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
 
     measured=$(wrk_requests "$OUT/$tag.wrk")
     total=$(( probes + $(wrk_requests "$OUT/$tag.warmup") + measured ))
+    served=$total
     case $mode in
       a) lines=$(grep -c '"event_name":"RequestCompleted"' "$OUT/$tag.stdout" || true) ;;
       b) lines=$(grep -c '"Category":"Microsoft.AspNetCore.Hosting.Diagnostics"' "$OUT/$tag.stdout" || true) ;;
-      *) lines=$(grep -cE '"event_name":"Request(Started|Completed)"' "$OUT/$tag.stdout" || true) ;;
+      *) lines=$(grep -cE '"event_name":"Request(Started|Completed)"' "$OUT/$tag.stdout" || true)
+         served=$(grep '"event_name":"RequestCompleted"' "$OUT/$tag.stdout" | grep -o '"request.id":"[^"]*"' | sort -u | wc -l) ;;
     esac
-    read -r r0 s0 c0 _ <<<"$sink_before"; read -r r1 s1 c1 _ <<<"$sink_after"
+    read -r r0 s0 c0 _ <<<"$sink_before"; read -r r1 s1 c1 _ <<<"$sink_after"; read -r _ s2 c2 _ <<<"$sink_drained"
     otlp=$(( (s1 - s0) + (c1 - c0) ))
+    at_stop=$(( (s1 - s2) + (c1 - c2) ))
     rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$tag.wrk")
     cpu_us=$(awk -v d=$((after - before)) -v t="$TICKS" -v n="$measured" 'BEGIN {printf "%.1f", d / t * 1e6 / n}')
-    printf '%-5s %-4s %10s %9s %9s %9s %10.1f %10s %10s %10s\n' "$round" "$mode" "$rps" \
+    printf '%-5s %-4s %10s %9s %9s %10s %9.1f %9s %6s %9s %9s %7s\n' "$round" "$mode" "$rps" \
       "$(wrk_latency "$OUT/$tag.wrk" 50%)" "$(wrk_latency "$OUT/$tag.wrk" 99%)" "$cpu_us" "$(awk -v k="$hwm_kb" 'BEGIN {print k / 1024}')" \
-      "$total" "$(awk -v l="$lines" -v n="$total" 'BEGIN {printf "%.4f", l / n}')" "$(awk -v l="$otlp" -v n="$total" 'BEGIN {printf "%.4f", l / n}')"
-    echo "$round $mode $rps $cpu_us $hwm_kb $total $lines $otlp $(wrk_latency "$OUT/$tag.wrk" 50%) $(wrk_latency "$OUT/$tag.wrk" 99%)" >>"$OUT/results.txt"
+      "$total" "$((served - total))" "$(awk -v l="$lines" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$(awk -v l="$otlp" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$at_stop"
+    grep -E 'Non-2xx|Socket errors' "$OUT/$tag.wrk" >&2 || true
+    echo "$round $mode $rps $cpu_us $hwm_kb $total $served $lines $otlp $at_stop $(wrk_latency "$OUT/$tag.wrk" 50%) $(wrk_latency "$OUT/$tag.wrk" 99%)" >>"$OUT/results.txt"
   done
 done
 echo "raw output: $OUT" >&2
