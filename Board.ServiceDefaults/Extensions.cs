@@ -7,6 +7,7 @@ using Board.ServiceDefaults.Sinks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -31,6 +32,15 @@ public static class Extensions
     public const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
 
+    /// <summary>
+    /// Benchmark baseline only (bench/load.sh, mode b): when true, Board's logging is left out entirely (no
+    /// OpenTelemetry logging, no START/END entries) and the framework's own console logger writes JSON, with the
+    /// hosting "Request starting/finished" entries at whatever level Logging:LogLevel gives them. Everything
+    /// else (traces, metrics, health checks) stays, so the two can be compared on the same application.
+    /// Outside the StructuredLogging section on purpose: it is not a way to run a service.
+    /// </summary>
+    internal const string FrameworkLoggingBenchmarkKey = "Benchmarks:FrameworkLogging";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -40,9 +50,21 @@ public static class Extensions
         builder.Services.AddSingleton(options);
 
         var startupWarnings = new StartupWarnings();
-        builder.ConfigureStructuredLogging(options, startupWarnings);
-        builder.ConfigureOpenTelemetry(options, startupWarnings);
-        builder.AddRequestLogging(options);
+        var boardLogging = !builder.Configuration.GetValue<bool>(FrameworkLoggingBenchmarkKey);
+        if (boardLogging)
+        {
+            builder.ConfigureStructuredLogging(options, startupWarnings);
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole();
+        }
+
+        builder.ConfigureOpenTelemetry(options, startupWarnings, boardLogging);
+        if (boardLogging)
+        {
+            builder.AddRequestLogging(options);
+        }
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -113,7 +135,7 @@ public static class Extensions
         builder.Services.AddHostedService<DroppedRecordReporter>();
     }
 
-    private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder, LoggingOptions options, StartupWarnings startupWarnings)
+    private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder, LoggingOptions options, StartupWarnings startupWarnings, bool boardLogging)
     {
         var configuration = builder.Configuration;
         var exportLogs = !options.AutoInstrumentation && OtlpExport.IsConfigured(configuration, "LOGS");
@@ -130,8 +152,10 @@ public static class Extensions
             startupWarnings);
 
         var openTelemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => ServiceResource.Configure(resource, builder.Environment, host, ecs))
-            .WithLogging(
+            .ConfigureResource(resource => ServiceResource.Configure(resource, builder.Environment, host, ecs));
+        if (boardLogging)
+        {
+            openTelemetry.WithLogging(
                 logging =>
                 {
                     // Enrichment first, once; then the fan-out, so every sink writes the same fields.
@@ -153,6 +177,7 @@ public static class Extensions
                     // Scopes are merged by the enrichment processor (see ScopeProviderCapture).
                     logging.IncludeScopes = false;
                 });
+        }
 
         GuardMessageFormatting(builder.Services);
 

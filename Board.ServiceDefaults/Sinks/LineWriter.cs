@@ -6,21 +6,29 @@ namespace Board.ServiceDefaults.Sinks;
 /// Carries formatted lines to stdout on a thread of its own, so that a slow reader of stdout never slows a
 /// request. Lines wait in one growing buffer that is swapped out and written whole, which batches them under
 /// load. Past <c>maxPendingBytes</c> a line is dropped and counted instead of blocking its writer.
+/// The thread is woken through an event of its own, set outside the lock and only when it is parked, and it
+/// waits <see cref="GatherDelay"/> before taking a batch: under load that turns one wake-up (and a contended
+/// lock) per line into one per batch.
 /// </summary>
 internal sealed class LineWriter : IDisposable
 {
     private const int InitialBufferBytes = 64 * 1024;
 
+    /// <summary>How long the writer lets lines gather after it was woken; bounds how late a line reaches stdout.</summary>
+    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(1);
+
     private readonly Stream _output;
     private readonly int _maxPendingBytes;
     private readonly object _gate = new();
     private readonly Thread _thread;
+    private readonly AutoResetEvent _wake = new(false);
 
     private byte[] _active = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private byte[]? _spare = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private int _activeLength;
     private bool _writing;
     private bool _stopping;
+    private bool _parked;
     private long _droppedLines;
     private long _writtenLines;
     private int _activeLines;
@@ -41,6 +49,7 @@ internal sealed class LineWriter : IDisposable
 
     public void Write(ReadOnlySpan<byte> line)
     {
+        bool wake;
         lock (_gate)
         {
             if (_stopping || _activeLength + line.Length > _maxPendingBytes)
@@ -55,13 +64,17 @@ internal sealed class LineWriter : IDisposable
             }
 
             line.CopyTo(_active.AsSpan(_activeLength));
-            var wasEmpty = _activeLength == 0;
             _activeLength += line.Length;
             _activeLines++;
-            if (wasEmpty && !_writing)
-            {
-                Monitor.PulseAll(_gate);
-            }
+
+            // Only the first line after the writer parked wakes it; the others find it awake.
+            wake = _parked;
+            _parked = false;
+        }
+
+        if (wake)
+        {
+            _wake.Set();
         }
     }
 
@@ -73,7 +86,7 @@ internal sealed class LineWriter : IDisposable
         {
             while (_activeLength > 0 || _writing)
             {
-                Monitor.PulseAll(_gate);
+                _wake.Set();
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
                 {
@@ -91,10 +104,13 @@ internal sealed class LineWriter : IDisposable
         lock (_gate)
         {
             _stopping = true;
-            Monitor.PulseAll(_gate);
         }
 
-        _thread.Join(TimeSpan.FromSeconds(5));
+        _wake.Set();
+        if (_thread.Join(TimeSpan.FromSeconds(5)))
+        {
+            _wake.Dispose();
+        }
     }
 
     private void Run()
@@ -106,14 +122,32 @@ internal sealed class LineWriter : IDisposable
             int lines;
             lock (_gate)
             {
-                while (_activeLength == 0 && !_stopping)
+                _parked = _activeLength == 0 && !_stopping;
+                if (_parked)
                 {
-                    Monitor.Wait(_gate);
+                    // Parked: the next Write, Flush or Dispose sets the event.
+                    Monitor.Exit(_gate);
+                    try
+                    {
+                        _wake.WaitOne();
+
+                        // Let the lines of concurrent requests join this batch; Flush and Dispose cut it short.
+                        _wake.WaitOne(GatherDelay);
+                    }
+                    finally
+                    {
+                        Monitor.Enter(_gate);
+                    }
                 }
 
-                if (_activeLength == 0 && _stopping)
+                if (_activeLength == 0)
                 {
-                    return;
+                    if (_stopping)
+                    {
+                        return;
+                    }
+
+                    continue;
                 }
 
                 buffer = _active;

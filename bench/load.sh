@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Macro benchmark: Board.Web's GET /alive under wrk on 127.0.0.1, four logging modes alternating, two rounds.
+#   a  request logging off, no console sink                      (the baseline every ratio is taken to)
+#   b  the framework's hosting entries + built-in JSON console   (Board's logging left out: Benchmarks:FrameworkLogging)
+#   c  Board's START+END pipeline, stdout JSON redirected to a file
+#   d  (c) plus OTLP/HTTP logs to bench/Board.OtlpSink on the same machine
+# Usage: bench/load.sh [seconds per mode, default 15] [rounds, default 2]   (needs wrk; stops by itself)
+# Prints one table row per mode and round; raw wrk output and the apps' stdout stay in $OUT (printed at the end).
+set -euo pipefail
+
+DURATION=${1:-15}
+ROUNDS=${2:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+WARMUP=${WARMUP:-3}
+PORT=${PORT:-5099}
+SINK_PORT=${SINK_PORT:-4318}
+MODES=${MODES:-"a b c d"}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${OUT:-$(mktemp -d -t board-load.XXXXXX)}
+URL="http://127.0.0.1:$PORT/alive"
+TICKS=$(getconf CLK_TCK)
+
+command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+
+dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
+dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
+WEB_DLL="$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll"
+SINK_DLL="$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll"
+
+SINK_PID=""
+APP_PID=""
+cleanup() {
+  [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true
+  [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+dotnet "$SINK_DLL" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
+SINK_PID=$!
+until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+mode_env() {
+  case $1 in
+    a) echo "StructuredLogging__Requests__Enabled=false StructuredLogging__Console__Format=None" ;;
+    b) echo "Benchmarks__FrameworkLogging=true Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information" ;;
+    c) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
+    d) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" \
+            "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" ;;
+  esac
+}
+
+# Number of requests in a wrk report ("123456 requests in 15.00s, ...").
+wrk_requests() { awk '/requests in/ {print $1}' "$1"; }
+wrk_latency() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
+
+# lines/req: request entries on stdout per request served. wrk counts only the requests it saw answered, so up to
+# one request per connection still in flight when a wrk run stops is served and logged but not counted: for c and
+# d the denominator is therefore the number of distinct request.id values in END lines (checked against wrk's
+# count in "extra"), for b (no request id in the framework's lines) wrk's count plus the readiness probe.
+# otlp/req: RequestStarted + RequestCompleted records the receiver got, per request.
+printf '%-5s %-4s %10s %9s %9s %10s %9s %9s %6s %9s %9s %7s\n' round mode req/s p50 p99 cpu_us/req vmhwm_mb requests extra lines/req otlp/req at_stop
+for round in $(seq 1 "$ROUNDS"); do
+  for mode in $MODES; do
+    tag="r${round}-${mode}"
+    db=$(mktemp -d -t board-db.XXXXXX)
+    sink_before=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
+    (cd "$ROOT/Board.Web" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
+        ConnectionStrings__Board="Data Source=$db/board.db" $(mode_env "$mode") \
+        dotnet "$WEB_DLL" >"$OUT/$tag.stdout" 2>"$OUT/$tag.stderr") &
+    APP_PID=$!
+    probes=0
+    until curl -sf -o /dev/null "$URL"; do
+      sleep 0.2
+      kill -0 "$APP_PID" 2>/dev/null || { echo "Board.Web ($tag) exited; see $OUT/$tag.stderr" >&2; exit 1; }
+    done
+    probes=1
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$URL" >"$OUT/$tag.warmup"
+    before=$(cpu_ticks "$APP_PID")
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" >"$OUT/$tag.wrk"
+    after=$(cpu_ticks "$APP_PID")
+    hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$APP_PID/status")
+    # Give the OTLP batch processor (1 s schedule) time to send what is queued, then stop gracefully, which
+    # flushes both sinks. otlp/req counts what arrived after the stop; "at_stop" what arrived only during it.
+    sleep 2.5
+    sink_drained=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
+    kill -TERM "$APP_PID"; wait "$APP_PID" || true; APP_PID=""
+    rm -rf "$db"
+    sink_after=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
+
+    measured=$(wrk_requests "$OUT/$tag.wrk")
+    total=$(( probes + $(wrk_requests "$OUT/$tag.warmup") + measured ))
+    served=$total
+    case $mode in
+      a) lines=$(grep -c '"event_name":"RequestCompleted"' "$OUT/$tag.stdout" || true) ;;
+      b) lines=$(grep -c '"Category":"Microsoft.AspNetCore.Hosting.Diagnostics"' "$OUT/$tag.stdout" || true) ;;
+      *) lines=$(grep -cE '"event_name":"Request(Started|Completed)"' "$OUT/$tag.stdout" || true)
+         served=$(grep '"event_name":"RequestCompleted"' "$OUT/$tag.stdout" | grep -o '"request.id":"[^"]*"' | sort -u | wc -l) ;;
+    esac
+    read -r r0 s0 c0 _ <<<"$sink_before"; read -r r1 s1 c1 _ <<<"$sink_after"; read -r _ s2 c2 _ <<<"$sink_drained"
+    otlp=$(( (s1 - s0) + (c1 - c0) ))
+    at_stop=$(( (s1 - s2) + (c1 - c2) ))
+    rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$tag.wrk")
+    cpu_us=$(awk -v d=$((after - before)) -v t="$TICKS" -v n="$measured" 'BEGIN {printf "%.1f", d / t * 1e6 / n}')
+    printf '%-5s %-4s %10s %9s %9s %10s %9.1f %9s %6s %9s %9s %7s\n' "$round" "$mode" "$rps" \
+      "$(wrk_latency "$OUT/$tag.wrk" 50%)" "$(wrk_latency "$OUT/$tag.wrk" 99%)" "$cpu_us" "$(awk -v k="$hwm_kb" 'BEGIN {print k / 1024}')" \
+      "$total" "$((served - total))" "$(awk -v l="$lines" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$(awk -v l="$otlp" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$at_stop"
+    grep -E 'Non-2xx|Socket errors' "$OUT/$tag.wrk" >&2 || true
+    echo "$round $mode $rps $cpu_us $hwm_kb $total $served $lines $otlp $at_stop $(wrk_latency "$OUT/$tag.wrk" 50%) $(wrk_latency "$OUT/$tag.wrk" 99%)" >>"$OUT/results.txt"
+  done
+done
+echo "raw output: $OUT" >&2

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Soak: Board.Web's GET /alive at saturation for 5 minutes with Board's START+END pipeline to stdout (a file) and
+# OTLP/HTTP to bench/Board.OtlpSink (mode d of load.sh), printing VmRSS and VmHWM every 30 s. Memory is flat when
+# VmHWM after minute 1 is within 10% of VmHWM after minute 5. Stops by itself.
+# Usage: bench/soak.sh [seconds, default 300]
+set -euo pipefail
+SECONDS_TOTAL=${1:-300}
+PORT=${PORT:-5099}
+SINK_PORT=${SINK_PORT:-4318}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${OUT:-$(mktemp -d -t board-soak.XXXXXX)}
+URL="http://127.0.0.1:$PORT/alive"
+
+dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
+dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
+
+APP_PID=""; SINK_PID=""; WRK_PID=""
+cleanup() { for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
+SINK_PID=$!
+until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+
+db=$(mktemp -d -t board-db.XXXXXX)
+(cd "$ROOT/Board.Web" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
+    ConnectionStrings__Board="Data Source=$db/board.db" StructuredLogging__Console__Format=Json \
+    StructuredLogging__Requests__ExcludedPaths__0=/none \
+    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
+    dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$OUT/app.stdout" 2>"$OUT/app.stderr") &
+APP_PID=$!
+until curl -sf -o /dev/null "$URL"; do sleep 0.2; done
+
+wrk -t2 -c32 -d"${SECONDS_TOTAL}s" --latency "$URL" >"$OUT/wrk.txt" &
+WRK_PID=$!
+echo "seconds vmrss_mb vmhwm_mb"
+for ((t = 30; t <= SECONDS_TOTAL; t += 30)); do
+  sleep 30
+  awk -v t="$t" '/VmRSS/ {r = $2} /VmHWM/ {h = $2} END {printf "%7d %9.1f %9.1f\n", t, r / 1024, h / 1024}' "/proc/$APP_PID/status" | tee -a "$OUT/memory.txt"
+done
+wait "$WRK_PID" || true; WRK_PID=""
+awk 'NR == 2 {m1 = $3} {last = $3} END {printf "VmHWM after minute 1: %.1f MB, at the end: %.1f MB, ratio %.3f\n", m1, last, last / m1}' "$OUT/memory.txt"
+grep -E 'requests in|Requests/sec' "$OUT/wrk.txt"
+echo "raw output: $OUT" >&2
