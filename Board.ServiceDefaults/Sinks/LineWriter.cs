@@ -122,24 +122,6 @@ internal sealed class LineWriter : IDisposable
             int lines;
             lock (_gate)
             {
-                _parked = _activeLength == 0 && !_stopping;
-                if (_parked)
-                {
-                    // Parked: the next Write, Flush or Dispose sets the event.
-                    Monitor.Exit(_gate);
-                    try
-                    {
-                        _wake.WaitOne();
-
-                        // Let the lines of concurrent requests join this batch; Flush and Dispose cut it short.
-                        _wake.WaitOne(GatherDelay);
-                    }
-                    finally
-                    {
-                        Monitor.Enter(_gate);
-                    }
-                }
-
                 if (_activeLength == 0)
                 {
                     if (_stopping)
@@ -147,17 +129,32 @@ internal sealed class LineWriter : IDisposable
                         return;
                     }
 
-                    continue;
+                    // Parked: the next Write, Flush or Dispose sets the event (outside the lock, see Write).
+                    _parked = true;
+                    buffer = [];
+                    length = 0;
+                    lines = 0;
                 }
+                else
+                {
+                    buffer = _active;
+                    length = _activeLength;
+                    lines = _activeLines;
+                    _active = _spare ?? ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+                    _spare = null;
+                    _activeLength = 0;
+                    _activeLines = 0;
+                    _writing = true;
+                }
+            }
 
-                buffer = _active;
-                length = _activeLength;
-                lines = _activeLines;
-                _active = _spare ?? ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
-                _spare = null;
-                _activeLength = 0;
-                _activeLines = 0;
-                _writing = true;
+            if (length == 0)
+            {
+                _wake.WaitOne();
+
+                // Let the lines of concurrent requests join this batch; Flush and Dispose cut it short.
+                _wake.WaitOne(GatherDelay);
+                continue;
             }
 
             var ok = true;
@@ -183,7 +180,6 @@ internal sealed class LineWriter : IDisposable
                 }
 
                 _spare = buffer;
-
                 _writing = false;
                 Monitor.PulseAll(_gate);
             }
