@@ -10,6 +10,13 @@ public sealed class LoggingOptions
 {
     public const string SectionName = "StructuredLogging";
 
+    /// <summary>
+    /// Board's logging pipeline: START/END entries, enrichment, the stdout and OTLP sinks. False leaves logging
+    /// to the host's own providers as configured (the framework console logger and Logging:Console:FormatterName),
+    /// for a side-by-side comparison or a gradual adoption; traces, metrics and health checks stay.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     public ConsoleSinkOptions Console { get; set; } = new();
     public JsonLineOptions Json { get; set; } = new();
     public RequestLoggingOptions Requests { get; set; } = new();

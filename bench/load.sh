@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Macro benchmark: Board.Web's GET /alive under wrk on 127.0.0.1, four logging modes alternating, two rounds.
 #   a  request logging off, no console sink                      (the baseline every ratio is taken to)
-#   b  the framework's hosting entries + built-in JSON console   (Board's logging left out: Benchmarks:FrameworkLogging)
+#   b  the framework's hosting entries + built-in JSON console   (StructuredLogging:Enabled=false)
 #   c  Board's START+END pipeline, stdout JSON redirected to a file
 #   d  (c) plus OTLP/HTTP logs to bench/Board.OtlpSink on the same machine
 # Usage: bench/load.sh [seconds per mode, default 15] [rounds, default 2]   (needs wrk; stops by itself)
@@ -45,7 +45,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mode_env() {
   case $1 in
     a) echo "StructuredLogging__Requests__Enabled=false StructuredLogging__Console__Format=None" ;;
-    b) echo "Benchmarks__FrameworkLogging=true Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information" ;;
+    b) echo "StructuredLogging__Enabled=false Logging__Console__FormatterName=json Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information" ;;
     c) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
     d) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" \
             "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" ;;

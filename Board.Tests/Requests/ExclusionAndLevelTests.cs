@@ -1,6 +1,8 @@
 using Board.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Board.Tests.Requests;
@@ -121,6 +123,23 @@ public sealed class ExclusionAndLevelTests
             (await client.GetAsync("/ok")).EnsureSuccessStatusCode();
             Assert.Contains(app.Records(), r => r.Category == hosting);
         }
+    }
+
+    [Fact]
+    public async Task Board_logging_can_be_left_out_for_the_hosts_own_providers()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/ok", () => "ok"),
+            settings: new Dictionary<string, string?> { ["StructuredLogging:Enabled"] = "false" });
+        using var client = app.CreateClient();
+
+        (await client.GetAsync("/ok")).EnsureSuccessStatusCode();
+
+        var providers = app.Services.GetServices<ILoggerProvider>().Select(p => p.GetType().Name).ToList();
+        Assert.Contains("ConsoleLoggerProvider", providers);
+        Assert.DoesNotContain(providers, p => p.Contains("OpenTelemetry", StringComparison.Ordinal) || p.Contains("SafeFormatting", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Services.GetServices<IStartupFilter>(), f => f.GetType().Namespace!.StartsWith("Board.", StringComparison.Ordinal));
+        Assert.Empty(app.Stdout.Bytes);
     }
 
     [Fact]

@@ -1,0 +1,136 @@
+using Board.ServiceDefaults.Enrichment;
+using Board.ServiceDefaults.Sinks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Logging.Debug;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+
+namespace Board.ServiceDefaults;
+
+/// <summary>
+/// The path of a record, as wired into the host: OpenTelemetry is the only logging provider; its processors are
+/// the enrichment (once) followed by the sinks — stdout, then OTLP when configured — so every sink writes the
+/// same fields.
+/// </summary>
+internal static class LoggingPipeline
+{
+    public static void AddServices(IHostApplicationBuilder builder, LoggingOptions options)
+    {
+        var services = builder.Services;
+
+        // The console and debug providers would write every record a second time, unstructured (and the console
+        // one writes "messages dropped" notices to stderr under load).
+        RemoveProvider<ConsoleLoggerProvider>(services);
+        RemoveProvider<DebugLoggerProvider>(services);
+
+        // The record carries trace and span ids itself; the host's default activity scope would repeat them.
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.None);
+
+        // A request is logged once, by the END entry; these framework entries would say it again.
+        if (!options.Requests.KeepFrameworkRequestEntries)
+        {
+            SilenceUnlessConfigured(builder, "Microsoft.AspNetCore.Hosting.Diagnostics");
+        }
+
+        SilenceUnlessConfigured(builder, "Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware");
+
+        services.AddSingleton<ScopeProviderCapture>();
+        services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<ScopeProviderCapture>());
+        services.AddSingleton(new PersonalDataRedactor(options.Redaction));
+        services.AddSingleton<LogEnrichmentProcessor>();
+        services.TryAddSingleton(_ => LogOutput.StandardOutput());
+        services.AddSingleton(sp => new ConsoleSinkProcessor(
+            resource => options.Console.Format == ConsoleFormat.Json
+                ? new JsonLineFormatter(options.Json, resource)
+                : new TextLineFormatter(),
+            new LineWriter(sp.GetRequiredService<LogOutput>().Stream, options.Console.MaxPendingBytes)));
+        services.AddSingleton(sp =>
+        {
+            var counter = new DroppedRecordCounter();
+            if (options.Console.Format != ConsoleFormat.None)
+            {
+                counter.Attach(sp.GetRequiredService<ConsoleSinkProcessor>());
+            }
+
+            return counter;
+        });
+        services.AddHostedService<DroppedRecordReporter>();
+    }
+
+    public static void AddProvider(OpenTelemetryBuilder openTelemetry, IServiceCollection services, LoggingOptions options, IConfiguration configuration)
+    {
+        var exportLogs = !options.AutoInstrumentation && OtlpExport.IsConfigured(configuration, "LOGS");
+        openTelemetry.WithLogging(
+            logging =>
+            {
+                // Enrichment first, once; then the fan-out.
+                logging.AddProcessor(sp => sp.GetRequiredService<LogEnrichmentProcessor>());
+                if (options.Console.Format != ConsoleFormat.None)
+                {
+                    logging.AddProcessor(sp => sp.GetRequiredService<ConsoleSinkProcessor>());
+                }
+
+                if (exportLogs)
+                {
+                    logging.AddOtlpExporter((_, processor) => OtlpExport.ConfigureBatch(processor, options.Otlp, configuration));
+                }
+            },
+            logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+
+                // Scopes are merged by the enrichment processor (see ScopeProviderCapture).
+                logging.IncludeScopes = false;
+            });
+
+        GuardMessageFormatting(services);
+    }
+
+    // A message that cannot be formatted must not throw into the caller (see SafeFormattingLoggerProvider).
+    private static void GuardMessageFormatting(IServiceCollection services)
+    {
+        for (var i = 0; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType != typeof(ILoggerProvider) || descriptor.IsKeyedService)
+            {
+                continue;
+            }
+
+            var isOpenTelemetry = descriptor.ImplementationType == typeof(OpenTelemetryLoggerProvider)
+                || descriptor.ImplementationFactory?.GetType().GenericTypeArguments is [_, var produced] && produced == typeof(OpenTelemetryLoggerProvider);
+            if (isOpenTelemetry && descriptor.ImplementationFactory is { } factory)
+            {
+                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)factory(sp)));
+            }
+            else if (isOpenTelemetry && descriptor.ImplementationType is { } type)
+            {
+                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)ActivatorUtilities.CreateInstance(sp, type)));
+            }
+        }
+    }
+
+    private static void RemoveProvider<TProvider>(IServiceCollection services) where TProvider : ILoggerProvider
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(ILoggerProvider) && services[i].ImplementationType == typeof(TProvider))
+            {
+                services.RemoveAt(i);
+            }
+        }
+    }
+
+    private static void SilenceUnlessConfigured(IHostApplicationBuilder builder, string category)
+    {
+        if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+        {
+            builder.Logging.AddFilter(category, LogLevel.None);
+        }
+    }
+}
