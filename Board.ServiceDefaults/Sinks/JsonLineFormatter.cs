@@ -32,11 +32,17 @@ internal sealed class JsonLineFormatter : ILineFormatter
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
+    // Keys are nearly always the same string instances (literals, a logger's template names), so a per-thread map
+    // by reference answers without hashing their text; the shared map by value is the fallback.
+    [ThreadStatic] private static JsonLineFormatter? t_namesOwner;
+    [ThreadStatic] private static Dictionary<string, FieldName>? t_names;
+
     private readonly int _maxLineBytes;
     private readonly int _maxValueLength;
     private readonly FrozenDictionary<string, string> _renames;
     private readonly FrozenSet<string> _fixedNames;
-    private readonly ConcurrentDictionary<string, JsonEncodedText> _keyCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FieldName> _keyCache = new(StringComparer.Ordinal);
+    private readonly FrozenDictionary<string, int> _resourceIndex;
     private readonly (string Key, JsonEncodedText Name, object Value)[] _resource;
 
     private readonly JsonEncodedText _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
@@ -64,6 +70,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
             .Where(a => wanted.Contains(a.Key))
             .OrderBy(a => wanted.IndexOf(a.Key))
             .Select(a => (a.Key, Encode(Rename(a.Key)), a.Value))];
+        _resourceIndex = _resource.Select((r, i) => (r.Key, i)).ToFrozenDictionary(r => r.Key, r => r.i, StringComparer.Ordinal);
 
         JsonEncodedText Fixed(string name) => Encode(Rename(name));
     }
@@ -106,9 +113,9 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
         writer.WriteStartObject();
 
-        Span<byte> utf8 = stackalloc byte[32];
-        record.Timestamp.ToUniversalTime().TryFormat(utf8, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        writer.WriteString(_timestamp, utf8[..written]);
+        Span<byte> utf8 = stackalloc byte[TimestampLength];
+        WriteTimestamp(record.Timestamp, utf8);
+        writer.WriteString(_timestamp, utf8);
         writer.WriteString(_level, s_levels[Math.Clamp((int)record.LogLevel, 0, s_levels.Length - 1)]);
         if (record.CategoryName is { } category)
         {
@@ -151,11 +158,13 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
         if (record.TraceId != default)
         {
-            Span<char> hex = stackalloc char[32];
-            WriteHex(writer, _traceId, record.TraceId, hex);
-            WriteHex(writer, _spanId, record.SpanId, hex[..16]);
+            // The id structs hold their hex text already; converting through bytes would only redo it.
+            writer.WriteString(_traceId, record.TraceId.ToHexString());
+            writer.WriteString(_spanId, record.SpanId.ToHexString());
         }
 
+        // Resource attributes the record sets itself are written once, with the record's value.
+        var overridden = 0UL;
         if (withAttributes && attributes is not null)
         {
             for (var i = 0; i < attributes.Count; i++)
@@ -166,14 +175,21 @@ internal sealed class JsonLineFormatter : ILineFormatter
                     continue;
                 }
 
-                writer.WritePropertyName(NameFor(key));
+                var field = FieldFor(key);
+                if (field.ResourceIndex >= 0)
+                {
+                    overridden |= 1UL << field.ResourceIndex;
+                }
+
+                writer.WritePropertyName(field.Name);
                 WriteValue(writer, value, maxValue);
             }
         }
 
-        foreach (var (key, name, value) in _resource)
+        for (var r = 0; r < _resource.Length; r++)
         {
-            if (withAttributes && attributes is not null && Contains(attributes, key))
+            var (_, name, value) = _resource[r];
+            if ((overridden & (1UL << r)) != 0)
             {
                 continue;
             }
@@ -188,58 +204,81 @@ internal sealed class JsonLineFormatter : ILineFormatter
         buffer.Advance(1);
     }
 
-    private static void WriteHex(Utf8JsonWriter writer, JsonEncodedText name, ActivityTraceId id, Span<char> hex)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        id.CopyTo(bytes);
-        Convert.TryToHexStringLower(bytes, hex, out _);
-        writer.WriteString(name, hex);
-    }
+    private const int TimestampLength = 27;
 
-    private static void WriteHex(Utf8JsonWriter writer, JsonEncodedText name, ActivitySpanId id, Span<char> hex)
+    /// <summary>ISO-8601 UTC with microseconds, "2026-11-24T03:22:39.558577Z", digit by digit (a format string is parsed per call).</summary>
+    internal static void WriteTimestamp(DateTime timestamp, Span<byte> utf8)
     {
-        Span<byte> bytes = stackalloc byte[8];
-        id.CopyTo(bytes);
-        Convert.TryToHexStringLower(bytes, hex, out _);
-        writer.WriteString(name, hex);
-    }
+        var utc = timestamp.Kind == DateTimeKind.Local ? timestamp.ToUniversalTime() : timestamp;
+        DateOnly.FromDateTime(utc).Deconstruct(out var year, out var month, out var day);
+        var microseconds = (int)(utc.Ticks % TimeSpan.TicksPerSecond / 10);
+        Digits(utf8[..4], year);
+        utf8[4] = (byte)'-';
+        Digits(utf8.Slice(5, 2), month);
+        utf8[7] = (byte)'-';
+        Digits(utf8.Slice(8, 2), day);
+        utf8[10] = (byte)'T';
+        Digits(utf8.Slice(11, 2), utc.Hour);
+        utf8[13] = (byte)':';
+        Digits(utf8.Slice(14, 2), utc.Minute);
+        utf8[16] = (byte)':';
+        Digits(utf8.Slice(17, 2), utc.Second);
+        utf8[19] = (byte)'.';
+        Digits(utf8.Slice(20, 6), microseconds);
+        utf8[26] = (byte)'Z';
 
-    private static bool Contains(IReadOnlyList<KeyValuePair<string, object?>> attributes, string key)
-    {
-        for (var i = 0; i < attributes.Count; i++)
+        static void Digits(Span<byte> destination, int value)
         {
-            if (string.Equals(attributes[i].Key, key, StringComparison.Ordinal))
+            for (var i = destination.Length - 1; i >= 0; i--)
             {
-                return true;
+                destination[i] = (byte)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+    }
+
+    private FieldName FieldFor(string key)
+    {
+        var names = t_names;
+        if (names is null || !ReferenceEquals(t_namesOwner, this))
+        {
+            names = t_names = new Dictionary<string, FieldName>(ReferenceEqualityComparer.Instance);
+            t_namesOwner = this;
+        }
+
+        if (names.TryGetValue(key, out var field))
+        {
+            return field;
+        }
+
+        if (!_keyCache.TryGetValue(key, out field))
+        {
+            var renamed = Rename(key);
+
+            // An attribute may not take the place of a fixed field: it keeps its value under "attr.<name>".
+            if (_fixedNames.Contains(renamed))
+            {
+                renamed = "attr." + renamed;
+            }
+
+            // Resource indexes past 63 are not tracked: such a key (of a 64-attribute resource list) is written twice.
+            var index = _resourceIndex.TryGetValue(key, out var i) && i < 64 ? i : -1;
+            field = new FieldName(Encode(renamed), index);
+            if (_keyCache.Count < MaxCachedKeys)
+            {
+                _keyCache.TryAdd(key, field);
             }
         }
 
-        return false;
+        if (names.Count < MaxCachedKeys)
+        {
+            names[key] = field;
+        }
+
+        return field;
     }
 
-    private JsonEncodedText NameFor(string key)
-    {
-        if (_keyCache.TryGetValue(key, out var name))
-        {
-            return name;
-        }
-
-        var renamed = Rename(key);
-
-        // An attribute may not take the place of a fixed field: it keeps its value under "attr.<name>".
-        if (_fixedNames.Contains(renamed))
-        {
-            renamed = "attr." + renamed;
-        }
-
-        name = Encode(renamed);
-        if (_keyCache.Count < MaxCachedKeys)
-        {
-            _keyCache.TryAdd(key, name);
-        }
-
-        return name;
-    }
+    private readonly record struct FieldName(JsonEncodedText Name, int ResourceIndex);
 
     private string Rename(string name) => _renames.TryGetValue(name, out var renamed) ? renamed : name;
 
