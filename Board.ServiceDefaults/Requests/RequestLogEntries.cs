@@ -19,8 +19,18 @@ internal static class RequestLogEntries
     public static readonly Func<RequestStartedState, Exception?, string> FormatStarted =
         static (s, _) => string.Concat("Incoming ", s.Method, " request to ", s.Path);
 
+    // duration_ms is already rounded to microseconds, so its shortest form is what the field holds.
     public static readonly Func<RequestCompletedState, Exception?, string> FormatCompleted =
-        static (s, _) => string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {s.DurationMs:0.###} ms");
+        static (s, _) => string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {s.DurationMs} ms");
+
+    // Boxes made once: every END entry would otherwise allocate its status and flag anew.
+    private static readonly object[] s_statusBoxes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
+    private static readonly object s_true = true;
+    private static readonly object s_false = false;
+
+    public static object Box(int statusCode) => (uint)statusCode < (uint)s_statusBoxes.Length ? s_statusBoxes[statusCode] : statusCode;
+
+    public static object Box(bool value) => value ? s_true : s_false;
 }
 
 internal sealed class RequestStartedState : IReadOnlyList<KeyValuePair<string, object?>>
@@ -82,10 +92,10 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
         0 => new("http.request.method", Method),
         1 => new("url.path", Path),
         2 => new("http.route", Route),
-        3 => new("http.response.status_code", StatusCode),
+        3 => new("http.response.status_code", RequestLogEntries.Box(StatusCode)),
         4 => new("duration_ms", DurationMs),
         5 => new("http.response.body.size", ResponseSize),
-        6 => new("http.request.aborted", ClientAborted),
+        6 => new("http.request.aborted", RequestLogEntries.Box(ClientAborted)),
         7 => new("{OriginalFormat}", RequestLogEntries.CompletedTemplate),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };

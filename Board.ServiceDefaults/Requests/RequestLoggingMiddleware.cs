@@ -63,7 +63,9 @@ internal sealed class RequestLoggingMiddleware(
             var status = context.Response.StatusCode;
             if (!excluded || status >= 500 || exception is not null)
             {
-                LogCompleted(context, requestContext, endpoint, status, Stopwatch.GetElapsedTime(start).TotalMilliseconds, exception);
+                // Microseconds are as precise as a request's duration is worth reporting.
+                var durationMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3);
+                LogCompleted(context, requestContext, endpoint, status, durationMs, exception);
             }
 
             requestContext.Complete();
