@@ -73,13 +73,25 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             {
                 case null:
                     break;
+                // The common shapes are walked without allocating an enumerator for each scope of each record.
+                case IReadOnlyList<KeyValuePair<string, object?>> list:
+                    for (var j = 0; j < list.Count; j++)
+                    {
+                        AddScopeField(attributes, list[j]);
+                    }
+
+                    break;
+                case Dictionary<string, object?> dictionary:
+                    foreach (var pair in dictionary)
+                    {
+                        AddScopeField(attributes, pair);
+                    }
+
+                    break;
                 case IEnumerable<KeyValuePair<string, object?>> pairs:
                     foreach (var pair in pairs)
                     {
-                        if (pair.Key != OriginalFormatKey)
-                        {
-                            AddIfAbsent(attributes, pair);
-                        }
+                        AddScopeField(attributes, pair);
                     }
 
                     break;
@@ -151,6 +163,14 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             {
                 data.FormattedMessage = message.Replace(raw, redacted, StringComparison.Ordinal);
             }
+        }
+    }
+
+    private static void AddScopeField(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
+    {
+        if (pair.Key != OriginalFormatKey)
+        {
+            AddIfAbsent(attributes, pair);
         }
     }
 
