@@ -37,12 +37,18 @@ internal sealed class JsonLineFormatter : ILineFormatter
     [ThreadStatic] private static JsonLineFormatter? t_namesOwner;
     [ThreadStatic] private static Dictionary<string, FieldName>? t_names;
 
+    // The logger category, the template and the event name repeat record after record: encoded once per thread.
+    [ThreadStatic] private static Dictionary<string, JsonEncodedText>? t_values;
+
     private readonly int _maxLineBytes;
     private readonly int _maxValueLength;
     private readonly FrozenDictionary<string, string> _renames;
     private readonly FrozenSet<string> _fixedNames;
     private readonly ConcurrentDictionary<string, FieldName> _keyCache = new(StringComparer.Ordinal);
     private readonly FrozenDictionary<string, int> _resourceIndex;
+
+    // ',"service.name":"...",...}' + newline: the resource part of every line, rendered once.
+    private readonly byte[] _resourceTail;
     private readonly (string Key, JsonEncodedText Name, object Value)[] _resource;
 
     private readonly JsonEncodedText _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
@@ -71,6 +77,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
             .OrderBy(a => wanted.IndexOf(a.Key))
             .Select(a => (a.Key, Encode(Rename(a.Key)), a.Value))];
         _resourceIndex = _resource.Select((r, i) => (r.Key, i)).ToFrozenDictionary(r => r.Key, r => r.i, StringComparer.Ordinal);
+        _resourceTail = RenderResourceTail();
 
         JsonEncodedText Fixed(string name) => Encode(Rename(name));
     }
@@ -119,8 +126,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
         writer.WriteString(_level, s_levels[Math.Clamp((int)record.LogLevel, 0, s_levels.Length - 1)]);
         if (record.CategoryName is { } category)
         {
-            writer.WritePropertyName(_logger);
-            WriteText(writer, category, maxValue);
+            WriteRepeated(writer, _logger, category, maxValue);
         }
 
         string? template = null;
@@ -141,8 +147,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
         WriteText(writer, record.FormattedMessage ?? template ?? record.Body ?? "", maxValue);
         if (template is not null)
         {
-            writer.WritePropertyName(_template);
-            WriteText(writer, template, maxValue);
+            WriteRepeated(writer, _template, template, maxValue);
         }
 
         if (record.EventId.Id != 0)
@@ -152,8 +157,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
         if (record.EventId.Name is { } eventName)
         {
-            writer.WritePropertyName(_eventName);
-            WriteText(writer, eventName, maxValue);
+            WriteRepeated(writer, _eventName, eventName, maxValue);
         }
 
         if (record.TraceId != default)
@@ -186,6 +190,13 @@ internal sealed class JsonLineFormatter : ILineFormatter
             }
         }
 
+        if (overridden == 0 && maxValue >= _maxValueLength)
+        {
+            writer.Flush();
+            buffer.Write(_resourceTail);
+            return;
+        }
+
         for (var r = 0; r < _resource.Length; r++)
         {
             var (_, name, value) = _resource[r];
@@ -202,6 +213,55 @@ internal sealed class JsonLineFormatter : ILineFormatter
         writer.Flush();
         buffer.GetSpan(1)[0] = (byte)'\n';
         buffer.Advance(1);
+    }
+
+    private byte[] RenderResourceTail()
+    {
+        // Written as an object of its own, then spliced: the opening brace becomes the comma after the record's
+        // last field (there is always one: the timestamp).
+        var tail = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(tail, s_writerOptions))
+        {
+            writer.WriteStartObject();
+            foreach (var (_, name, value) in _resource)
+            {
+                writer.WritePropertyName(name);
+                WriteValue(writer, value, _maxValueLength);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var bytes = tail.WrittenSpan.ToArray();
+        if (_resource.Length == 0)
+        {
+            return "}\n"u8.ToArray();
+        }
+
+        bytes[0] = (byte)',';
+        return [.. bytes, (byte)'\n'];
+    }
+
+    private static void WriteRepeated(Utf8JsonWriter writer, JsonEncodedText name, string value, int maxValue)
+    {
+        if (value.Length > maxValue)
+        {
+            writer.WritePropertyName(name);
+            WriteText(writer, value, maxValue);
+            return;
+        }
+
+        var values = t_values ??= new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
+        if (!values.TryGetValue(value, out var encoded))
+        {
+            encoded = JsonEncodedText.Encode(TextSanitizer.ReplaceLoneSurrogates(value), s_encoder);
+            if (values.Count < MaxCachedKeys)
+            {
+                values[value] = encoded;
+            }
+        }
+
+        writer.WriteString(name, encoded);
     }
 
     private const int TimestampLength = 27;
