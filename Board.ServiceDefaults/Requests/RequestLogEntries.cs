@@ -33,7 +33,25 @@ internal static class RequestLogEntries
     public static object Box(bool value) => value ? s_true : s_false;
 }
 
-internal sealed class RequestStartedState : IReadOnlyList<KeyValuePair<string, object?>>
+/// <summary>An entry's state: its own attribute list, read by index (the logger and the enrichment never enumerate it).</summary>
+internal abstract class EntryState : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public abstract int Count { get; }
+
+    public abstract KeyValuePair<string, object?> this[int index] { get; }
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+internal sealed class RequestStartedState : EntryState
 {
     public required string Method { get; init; }
     public required string Path { get; init; }
@@ -45,9 +63,9 @@ internal sealed class RequestStartedState : IReadOnlyList<KeyValuePair<string, o
     public string? UserAgent { get; init; }
     public required string ProtocolVersion { get; init; }
 
-    public int Count => 10;
+    public override int Count => 10;
 
-    public KeyValuePair<string, object?> this[int index] => index switch
+    public override KeyValuePair<string, object?> this[int index] => index switch
     {
         0 => new("http.request.method", Method),
         1 => new("url.path", Path),
@@ -62,20 +80,10 @@ internal sealed class RequestStartedState : IReadOnlyList<KeyValuePair<string, o
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-    {
-        for (var i = 0; i < Count; i++)
-        {
-            yield return this[i];
-        }
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
     public override string ToString() => RequestLogEntries.FormatStarted(this, null);
 }
 
-internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class RequestCompletedState : EntryState
 {
     public required string Method { get; init; }
     public required string Path { get; init; }
@@ -85,9 +93,9 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
     public long? ResponseSize { get; init; }
     public bool ClientAborted { get; init; }
 
-    public int Count => 8;
+    public override int Count => 8;
 
-    public KeyValuePair<string, object?> this[int index] => index switch
+    public override KeyValuePair<string, object?> this[int index] => index switch
     {
         0 => new("http.request.method", Method),
         1 => new("url.path", Path),
@@ -99,16 +107,6 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
         7 => new("{OriginalFormat}", RequestLogEntries.CompletedTemplate),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
-
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-    {
-        for (var i = 0; i < Count; i++)
-        {
-            yield return this[i];
-        }
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => RequestLogEntries.FormatCompleted(this, null);
 }
