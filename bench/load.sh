@@ -5,7 +5,8 @@
 #   c  Board's START+END pipeline, stdout JSON redirected to a file
 #   d  (c) plus OTLP/HTTP logs to bench/Board.OtlpSink on the same machine
 # Usage: bench/load.sh [seconds per mode, default 15] [rounds, default 2]   (needs wrk; stops by itself)
-# Prints one table row per mode and round; raw wrk output and the apps' stdout stay in $OUT (printed at the end).
+# Prints one table row per mode and round; raw wrk output stays in $OUT (printed at the end), and the apps' stdout
+# too with KEEP_OUTPUT=1 (it is gigabytes).
 set -euo pipefail
 
 DURATION=${1:-15}
@@ -112,6 +113,8 @@ for round in $(seq 1 "$ROUNDS"); do
       "$total" "$((served - total))" "$(awk -v l="$lines" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$(awk -v l="$otlp" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$at_stop"
     grep -E 'Non-2xx|Socket errors' "$OUT/$tag.wrk" >&2 || true
     echo "$round $mode $rps $cpu_us $hwm_kb $total $served $lines $otlp $at_stop $(wrk_latency "$OUT/$tag.wrk" 50%) $(wrk_latency "$OUT/$tag.wrk" 99%)" >>"$OUT/results.txt"
+    # A mode's stdout is a gigabyte or more: counted, then removed unless KEEP_OUTPUT=1.
+    [ "${KEEP_OUTPUT:-0}" = 1 ] || rm -f "$OUT/$tag.stdout"
   done
 done
 echo "raw output: $OUT" >&2

@@ -41,4 +41,6 @@ done
 wait "$WRK_PID" || true; WRK_PID=""
 awk 'NR == 2 {m1 = $3} {last = $3} END {printf "VmHWM after minute 1: %.1f MB, at the end: %.1f MB, ratio %.3f\n", m1, last, last / m1}' "$OUT/memory.txt"
 grep -E 'requests in|Requests/sec' "$OUT/wrk.txt"
+# Five minutes of stdout is tens of gigabytes: removed unless KEEP_OUTPUT=1.
+[ "${KEEP_OUTPUT:-0}" = 1 ] || rm -f "$OUT/app.stdout"
 echo "raw output: $OUT" >&2
