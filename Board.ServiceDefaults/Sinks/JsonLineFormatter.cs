@@ -321,8 +321,8 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 renamed = "attr." + renamed;
             }
 
-            // Resource indexes past 63 are not tracked: such a key (of a 64-attribute resource list) is written twice.
-            var index = _resourceIndex.TryGetValue(key, out var i) && i < 64 ? i : -1;
+            // At most 64 resource attributes (validated at start-up): one bit each in a ulong.
+            var index = _resourceIndex.TryGetValue(key, out var i) ? i : -1;
             field = new FieldName(Encode(renamed), index);
             if (_keyCache.Count < MaxCachedKeys)
             {

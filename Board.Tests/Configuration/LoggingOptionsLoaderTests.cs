@@ -24,6 +24,7 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
         { """{ "Json": { "MaxValueLength": 8 } }""", "StructuredLogging:Json:MaxValueLength" },
         { """{ "Json": { "MaxValueLength": 20000 } }""", "StructuredLogging:Json:MaxValueLength" },
         { """{ "Json": { "RenameFields": { "level": "" } } }""", "StructuredLogging:Json:RenameFields:level" },
+        { "{ \"Json\": { \"ResourceAttributes\": [" + string.Join(", ", Enumerable.Range(0, 65).Select(i => $"\"r.{i}\"")) + "] } }", "StructuredLogging:Json:ResourceAttributes" },
         { """{ "Json": { "RenameFields": { "level": "same", "logger": "same" } } }""", "StructuredLogging:Json:RenameFields:level" },
         { """{ "Requests": { "ExcludedPaths": [ "/health", "alive" ] } }""", "StructuredLogging:Requests:ExcludedPaths:1" },
         { """{ "Requests": { "StatusLevels": { "4x4": "Warning" } } }""", "StructuredLogging:Requests:StatusLevels:4x4" },

@@ -113,7 +113,7 @@ public sealed class ScopeTests
     public async Task Scopes_and_request_context_do_not_leak_between_concurrent_requests()
     {
         await using var app = await TestWebApp.StartAsync(a =>
-            a.MapGet("/work/{n:int}", async (int n, ILogger<ScopeTests> logger) =>
+            a.MapGet("/jobs/{n:int}", async (int n, ILogger<ScopeTests> logger) =>
             {
                 using (logger.BeginScope(new Dictionary<string, object?> { ["work.n"] = n }))
                 {
@@ -130,7 +130,7 @@ public sealed class ScopeTests
             }));
         using var client = app.CreateClient();
 
-        await Task.WhenAll(Enumerable.Range(0, 40).Select(n => client.GetAsync($"/work/{n}")));
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(n => client.GetAsync($"/jobs/{n}")));
 
         var appRecords = app.JsonLines().Where(l => l.Text("message")?.Contains("working on", StringComparison.Ordinal) == true
             || l.Text("message")?.StartsWith("background part", StringComparison.Ordinal) == true).ToList();
@@ -139,7 +139,7 @@ public sealed class ScopeTests
         {
             var item = l.GetProperty("work.item").GetInt32();
             Assert.Equal(item, l.GetProperty("work.n").GetInt32());
-            Assert.Equal($"/work/{item}", l.Text("url.path"));
+            Assert.Equal($"/jobs/{item}", l.Text("url.path"));
         });
     }
 
