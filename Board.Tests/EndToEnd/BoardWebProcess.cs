@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Board.Tests.EndToEnd;
 
@@ -44,11 +44,11 @@ public enum OutputStream
 public sealed record OutputLine(OutputStream Stream, string Text);
 
 /// <summary>
-/// The built Board.Web running as its own process (<c>dotnet Board.Web.dll</c>) on a free port of
+/// The built Board.Web running as its own process (<c>dotnet Board.Web.dll</c>) on a port Kestrel picks on
 /// 127.0.0.1, with a throw-away SQLite database and its stdout/stderr captured line by line.
 /// Always stopped on dispose, and killed if the test process exits first.
 /// </summary>
-public sealed class BoardWebProcess : IAsyncDisposable
+public sealed partial class BoardWebProcess : IAsyncDisposable
 {
     private const string SolutionFileName = "Board.sln";
     private const int SigTerm = 15;
@@ -83,11 +83,11 @@ public sealed class BoardWebProcess : IAsyncDisposable
         };
     }
 
+    private volatile Uri? _baseAddress;
+
     private BoardWebProcess(BoardWebProcessOptions options)
     {
         _options = options;
-        Port = GetFreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{Port}");
         _ownsDataDirectory = options.DataDirectory is null;
         DataDirectory = options.DataDirectory
             ?? Path.Combine(Path.GetTempPath(), "board-tests", $"web-{Guid.NewGuid():N}");
@@ -105,8 +105,10 @@ public sealed class BoardWebProcess : IAsyncDisposable
             CreateNoWindow = true,
         };
         startInfo.ArgumentList.Add(WebAssemblyPath);
+        // Port 0: Kestrel binds a port nobody holds and says which in its "Now listening on" record. A port picked
+        // here and released could be taken by another test's app before this one binds it.
         startInfo.ArgumentList.Add("--urls");
-        startInfo.ArgumentList.Add(BaseAddress.GetLeftPart(UriPartial.Authority));
+        startInfo.ArgumentList.Add("http://127.0.0.1:0");
         startInfo.ArgumentList.Add("--contentRoot");
         startInfo.ArgumentList.Add(ContentRoot(options));
         foreach (var argument in options.Arguments)
@@ -147,8 +149,10 @@ public sealed class BoardWebProcess : IAsyncDisposable
     public static string WebAssemblyPath => Path.Combine(
         WebProjectDirectory, "bin", BuildConfiguration, AssemblyMetadata("TargetFramework") ?? "net10.0", "Board.Web.dll");
 
-    public Uri BaseAddress { get; }
-    public int Port { get; }
+    /// <summary>Where the app listens, once it has said so (StartHealthyAsync waits for it).</summary>
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("Board.Web has not reported its address yet.");
+
+    public int Port => BaseAddress.Port;
     public string DataDirectory { get; }
     public string DatabasePath => Path.Combine(DataDirectory, "board.db");
     public int ProcessId => _process.Id;
@@ -220,8 +224,10 @@ public sealed class BoardWebProcess : IAsyncDisposable
     {
         var limit = timeout ?? _options.StartupTimeout;
         var clock = Stopwatch.StartNew();
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        HttpClient? client = null;
         string lastAttempt = "none";
+        try
+        {
         while (true)
         {
             if (_process.HasExited)
@@ -230,6 +236,21 @@ public sealed class BoardWebProcess : IAsyncDisposable
                 throw new InvalidOperationException(
                     $"Board.Web exited with code {_process.ExitCode} before /health answered.{Describe()}");
             }
+
+            if (_baseAddress is null)
+            {
+                lastAttempt = "no \"Now listening on\" record yet";
+                if (clock.Elapsed > limit)
+                {
+                    throw new TimeoutException(
+                        $"Board.Web did not report its address within {limit.TotalSeconds:0.#} s.{Describe()}");
+                }
+
+                await Task.Delay(50, cancellationToken);
+                continue;
+            }
+
+            client ??= new HttpClient { BaseAddress = _baseAddress, Timeout = TimeSpan.FromSeconds(5) };
 
             try
             {
@@ -257,6 +278,11 @@ public sealed class BoardWebProcess : IAsyncDisposable
             }
 
             await Task.Delay(100, cancellationToken);
+        }
+        }
+        finally
+        {
+            client?.Dispose();
         }
     }
 
@@ -375,6 +401,11 @@ public sealed class BoardWebProcess : IAsyncDisposable
 
     private void OnOutput(OutputStream stream, string? line)
     {
+        if (_baseAddress is null && line is not null && ListeningOn().Match(line) is { Success: true } listening)
+        {
+            _baseAddress = new Uri(listening.Groups["address"].Value);
+        }
+
         if (line is null)
         {
             (stream == OutputStream.StandardOutput ? _stdoutClosed : _stderrClosed).TrySetResult();
@@ -488,13 +519,6 @@ public sealed class BoardWebProcess : IAsyncDisposable
         return !string.IsNullOrEmpty(hostPath) && File.Exists(hostPath) ? hostPath : "dotnet";
     }
 
-    private static int GetFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
@@ -514,4 +538,7 @@ public sealed class BoardWebProcess : IAsyncDisposable
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
+
+    [GeneratedRegex(@"Now listening on: (?<address>http://127\.0\.0\.1:\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ListeningOn();
 }
