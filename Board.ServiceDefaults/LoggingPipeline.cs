@@ -77,7 +77,11 @@ internal static class LoggingPipeline
 
                 if (exportLogs)
                 {
-                    logging.AddOtlpExporter((_, processor) => OtlpExport.ConfigureBatch(processor, options.Otlp, configuration));
+                    logging.AddOtlpExporter((exporter, processor) =>
+                    {
+                        OtlpExport.UseOwnHttpClient(exporter, configuration);
+                        OtlpExport.ConfigureBatch(processor, options.Otlp, configuration);
+                    });
                 }
             },
             logging =>

@@ -52,7 +52,7 @@ internal static class OpenTelemetrySetup
                     .AddMeter(DroppedRecordCounter.MeterName);
                 if (OtlpExport.IsConfigured(configuration, "METRICS"))
                 {
-                    metrics.AddOtlpExporter();
+                    metrics.AddOtlpExporter(exporter => OtlpExport.UseOwnHttpClient(exporter, configuration));
                 }
             })
             .WithTracing(tracing =>
@@ -64,7 +64,7 @@ internal static class OpenTelemetrySetup
                     .AddHttpClientInstrumentation();
                 if (OtlpExport.IsConfigured(configuration, "TRACES"))
                 {
-                    tracing.AddOtlpExporter();
+                    tracing.AddOtlpExporter(exporter => OtlpExport.UseOwnHttpClient(exporter, configuration));
                 }
             });
     }

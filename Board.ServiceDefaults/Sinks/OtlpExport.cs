@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 
 namespace Board.ServiceDefaults.Sinks;
@@ -24,6 +25,34 @@ internal static class OtlpExport
             builder.AddInMemoryCollection([new KeyValuePair<string, string?>(RetryVariable, "in_memory")]);
         }
     }
+
+    /// <summary>
+    /// In a hosted app the SDK takes an http/protobuf exporter's HttpClient from IHttpClientFactory, which gives it
+    /// whatever ConfigureHttpClientDefaults adds for the application's own calls (here the standard resilience
+    /// handler and service discovery: a second layer of retries and time-outs around the exporter's own) and ties it
+    /// to the factory's lifetime. The last batch, exported while the host is disposed, was lost that way without a
+    /// trace. The exporter gets a client of its own instead, unless a client certificate or CA is configured, for
+    /// which the SDK builds its own secure client.
+    /// </summary>
+    public static void UseOwnHttpClient(OtlpExporterOptions exporter, IConfiguration configuration)
+    {
+        if (UsesCertificates(configuration))
+        {
+            return;
+        }
+
+        exporter.HttpClientFactory = () => new HttpClient
+        {
+            Timeout = TimeSpan.FromMilliseconds(exporter.TimeoutMilliseconds),
+            MaxResponseContentBufferSize = exporter.MaxResponseSizeBytes,
+        };
+    }
+
+    private static bool UsesCertificates(IConfiguration configuration) =>
+        configuration.AsEnumerable().Any(kv =>
+            kv.Value is { Length: > 0 }
+            && kv.Key.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.OrdinalIgnoreCase)
+            && (kv.Key.EndsWith("CERTIFICATE", StringComparison.OrdinalIgnoreCase) || kv.Key.EndsWith("CLIENT_KEY", StringComparison.OrdinalIgnoreCase)));
 
     public static bool IsConfigured(IConfiguration configuration, string signal) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ||

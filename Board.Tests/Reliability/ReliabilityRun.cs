@@ -24,15 +24,16 @@ internal sealed class ReliabilityRun : IAsyncDisposable
     public OtlpReceiver Receiver { get; }
     public BoardWebProcess App { get; }
 
-    /// <summary>Starts a receiver and Board.Web (Production, OTLP/gRPC to the receiver) with extra variables.</summary>
-    public static async Task<ReliabilityRun> StartAsync(IReadOnlyDictionary<string, string?>? variables = null)
+    /// <summary>Starts a receiver and Board.Web (Production, OTLP to the receiver, gRPC unless told) with extra variables.</summary>
+    public static async Task<ReliabilityRun> StartAsync(IReadOnlyDictionary<string, string?>? variables = null, string protocol = "grpc")
     {
         var receiver = await OtlpReceiver.StartNewAsync();
         try
         {
             var options = new BoardWebProcessOptions();
-            options.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.GrpcEndpoint.GetLeftPart(UriPartial.Authority);
-            options.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+            var endpoint = protocol == "grpc" ? receiver.GrpcEndpoint : receiver.HttpEndpoint;
+            options.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint.GetLeftPart(UriPartial.Authority);
+            options.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol;
             foreach (var (name, value) in variables ?? new Dictionary<string, string?>())
             {
                 options.EnvironmentVariables[name] = value;
