@@ -92,7 +92,13 @@ for round in $(seq 1 "$ROUNDS"); do
     # would steal that mode's CPU. Each mode starts clean.
     sync
     rm -rf "$db"
+    # The receiver may still be decoding what the last mode sent; the next mode must not share the CPU with it.
     sink_after=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
+    while sleep 0.5; do
+      now=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
+      [ "$now" = "$sink_after" ] && break
+      sink_after=$now
+    done
 
     measured=$(wrk_requests "$OUT/$tag.wrk")
     total=$(( probes + $(wrk_requests "$OUT/$tag.warmup") + measured ))
