@@ -149,7 +149,7 @@ public sealed class LineWriterTests
     /// <summary>A line of exactly <paramref name="bytes"/> bytes, newline included.</summary>
     private static byte[] Line(string text, int bytes) => Encoding.ASCII.GetBytes(text.PadRight(bytes - 1, '.') + "\n");
 
-    private sealed class BlockingStream : Stream
+    private sealed class BlockingStream : WriteOnlyStream
     {
         public ManualResetEventSlim Gate { get; } = new();
 
@@ -170,24 +170,11 @@ public sealed class LineWriterTests
             Gate.Set();
             base.Dispose(disposing);
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
 
 /// <summary>Stands in for a closed stdout (a broken pipe): every write throws.</summary>
-internal sealed class FailingStream : Stream
+internal sealed class FailingStream : WriteOnlyStream
 {
     private int _attempts;
 
@@ -198,17 +185,4 @@ internal sealed class FailingStream : Stream
         Interlocked.Increment(ref _attempts);
         throw new IOException("Broken pipe");
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Board.Tests.Support;
 
 /// <summary>Stands in for stdout: keeps every byte the console sink writes and splits it into lines.</summary>
-public sealed class CapturedStdout : Stream
+public sealed class CapturedStdout : WriteOnlyStream
 {
     private readonly MemoryStream _bytes = new();
     private readonly object _gate = new();
@@ -49,17 +49,4 @@ public sealed class CapturedStdout : Stream
             _bytes.Write(buffer, offset, count);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
