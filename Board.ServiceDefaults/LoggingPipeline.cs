@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Logging.Debug;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 
 namespace Board.ServiceDefaults;
@@ -62,7 +63,8 @@ internal static class LoggingPipeline
         services.AddHostedService<DroppedRecordReporter>();
     }
 
-    public static void AddProvider(OpenTelemetryBuilder openTelemetry, IServiceCollection services, LoggingOptions options, IConfiguration configuration)
+    public static void AddProvider(
+        OpenTelemetryBuilder openTelemetry, IServiceCollection services, LoggingOptions options, IConfiguration configuration, Action<OtlpExporterOptions> ownHttpClient)
     {
         var exportLogs = !options.AutoInstrumentation && OtlpExport.IsConfigured(configuration, "LOGS");
         openTelemetry.WithLogging(
@@ -79,7 +81,7 @@ internal static class LoggingPipeline
                 {
                     logging.AddOtlpExporter((exporter, processor) =>
                     {
-                        OtlpExport.UseOwnHttpClient(exporter, configuration);
+                        ownHttpClient(exporter);
                         OtlpExport.ConfigureBatch(processor, options.Otlp, configuration);
                     });
                 }

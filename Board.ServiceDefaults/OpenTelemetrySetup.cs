@@ -21,7 +21,7 @@ internal static class OpenTelemetrySetup
         var ownProviders = !options.AutoInstrumentation;
         if (ownProviders)
         {
-            OtlpExport.ApplyRetryDefault(builder.Configuration, configuration, options.Otlp);
+            OtlpExport.ApplyRetryDefault(builder.Configuration, options.Otlp);
         }
 
         // The ECS detector runs while the providers are built, before there is a logger to report to.
@@ -33,9 +33,10 @@ internal static class OpenTelemetrySetup
         var openTelemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => ServiceResource.Configure(resource, builder.Environment, host, ecs));
 
+        var ownHttpClient = OtlpExport.OwnHttpClient(configuration);
         if (options.Enabled)
         {
-            LoggingPipeline.AddProvider(openTelemetry, builder.Services, options, configuration);
+            LoggingPipeline.AddProvider(openTelemetry, builder.Services, options, configuration, ownHttpClient);
         }
 
         if (!ownProviders)
@@ -52,7 +53,7 @@ internal static class OpenTelemetrySetup
                     .AddMeter(DroppedRecordCounter.MeterName);
                 if (OtlpExport.IsConfigured(configuration, "METRICS"))
                 {
-                    metrics.AddOtlpExporter(exporter => OtlpExport.UseOwnHttpClient(exporter, configuration));
+                    metrics.AddOtlpExporter(ownHttpClient);
                 }
             })
             .WithTracing(tracing =>
@@ -64,7 +65,7 @@ internal static class OpenTelemetrySetup
                     .AddHttpClientInstrumentation();
                 if (OtlpExport.IsConfigured(configuration, "TRACES"))
                 {
-                    tracing.AddOtlpExporter(exporter => OtlpExport.UseOwnHttpClient(exporter, configuration));
+                    tracing.AddOtlpExporter(ownHttpClient);
                 }
             });
     }

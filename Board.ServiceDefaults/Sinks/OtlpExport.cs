@@ -18,11 +18,11 @@ internal static class OtlpExport
     /// every record of a collector restart. Board retries in memory by default (the exporters read the variable from
     /// the application's configuration); a variable that is set, even to disk, is left to the SDK.
     /// </summary>
-    public static void ApplyRetryDefault(IConfigurationBuilder builder, IConfiguration configuration, OtlpSinkOptions options)
+    public static void ApplyRetryDefault(IConfigurationManager configuration, OtlpSinkOptions options)
     {
         if (configuration[RetryVariable] is null && options.Retry == OtlpRetryMode.InMemory)
         {
-            builder.AddInMemoryCollection([new KeyValuePair<string, string?>(RetryVariable, "in_memory")]);
+            configuration.AddInMemoryCollection([new KeyValuePair<string, string?>(RetryVariable, "in_memory")]);
         }
     }
 
@@ -34,13 +34,11 @@ internal static class OtlpExport
     /// trace. The exporter gets a client of its own instead, unless a client certificate or CA is configured, for
     /// which the SDK builds its own secure client.
     /// </summary>
-    public static void UseOwnHttpClient(OtlpExporterOptions exporter, IConfiguration configuration)
-    {
-        if (UsesCertificates(configuration))
-        {
-            return;
-        }
+    public static Action<OtlpExporterOptions> OwnHttpClient(IConfiguration configuration) =>
+        UsesCertificates(configuration) ? static _ => { } : UseOwnHttpClient;
 
+    private static void UseOwnHttpClient(OtlpExporterOptions exporter)
+    {
         exporter.HttpClientFactory = () => new HttpClient
         {
             Timeout = TimeSpan.FromMilliseconds(exporter.TimeoutMilliseconds),

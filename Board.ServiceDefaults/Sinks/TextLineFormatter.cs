@@ -31,11 +31,12 @@ internal sealed class TextLineFormatter : ILineFormatter
         var first = true;
         if (record.Attributes is { } attributes)
         {
-            foreach (var (key, _) in attributes)
+            foreach (var (key, value) in attributes)
             {
                 if (key == "{OriginalFormat}")
                 {
-                    template = attributes.First(a => a.Key == key).Value as string;
+                    template = value as string;
+                    break;
                 }
             }
 
