@@ -13,7 +13,7 @@ DURATION=${1:-15}
 ROUNDS=${2:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
-WARMUP=${WARMUP:-3}
+WARMUP=${WARMUP:-10}
 PORT=${PORT:-5099}
 SINK_PORT=${SINK_PORT:-4318}
 MODES=${MODES:-"a b c d"}
@@ -42,6 +42,15 @@ SINK_PID=$!
 until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU of the runtime's tiered-compilation thread: the JIT re-compiling hot methods. It must be done before the
+# measured run starts (hence the warm-up), or the mode with the most new code pays for its compilation there.
+jit_ticks() {
+  local t total=0
+  for t in /proc/"$1"/task/*; do
+    grep -q '^.NET Tiered' "$t/comm" 2>/dev/null && total=$(( total + $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}') ))
+  done
+  echo "$total"
+}
 
 mode_env() {
   case $1 in
@@ -62,7 +71,7 @@ wrk_latency() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 # d the denominator is therefore the number of distinct request.id values in END lines (checked against wrk's
 # count in "extra"), for b (no request id in the framework's lines) wrk's count plus the readiness probe.
 # otlp/req: RequestStarted + RequestCompleted records the receiver got, per request.
-printf '%-5s %-4s %10s %9s %9s %10s %9s %9s %6s %9s %9s %7s\n' round mode req/s p50 p99 cpu_us/req vmhwm_mb requests extra lines/req otlp/req at_stop
+printf '%-5s %-4s %10s %9s %9s %10s %7s %9s %9s %6s %9s %9s %7s\n' round mode req/s p50 p99 cpu_us/req jit_ms vmhwm_mb requests extra lines/req otlp/req at_stop
 for round in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do
     tag="r${round}-${mode}"
@@ -80,8 +89,10 @@ for round in $(seq 1 "$ROUNDS"); do
     probes=1
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$URL" >"$OUT/$tag.warmup"
     before=$(cpu_ticks "$APP_PID")
+    jit_before=$(jit_ticks "$APP_PID")
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" >"$OUT/$tag.wrk"
     after=$(cpu_ticks "$APP_PID")
+    jit_ms=$(( ($(jit_ticks "$APP_PID") - jit_before) * 1000 / TICKS ))
     hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$APP_PID/status")
     # Give the OTLP batch processor (1 s schedule) time to send what is queued, then stop gracefully, which
     # flushes both sinks. otlp/req counts what arrived after the stop; "at_stop" what arrived only during it.
@@ -114,11 +125,11 @@ for round in $(seq 1 "$ROUNDS"); do
     at_stop=$(( (s1 - s2) + (c1 - c2) ))
     rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$tag.wrk")
     cpu_us=$(awk -v d=$((after - before)) -v t="$TICKS" -v n="$measured" 'BEGIN {printf "%.1f", d / t * 1e6 / n}')
-    printf '%-5s %-4s %10s %9s %9s %10s %9.1f %9s %6s %9s %9s %7s\n' "$round" "$mode" "$rps" \
-      "$(wrk_latency "$OUT/$tag.wrk" 50%)" "$(wrk_latency "$OUT/$tag.wrk" 99%)" "$cpu_us" "$(awk -v k="$hwm_kb" 'BEGIN {print k / 1024}')" \
+    printf '%-5s %-4s %10s %9s %9s %10s %7s %9.1f %9s %6s %9s %9s %7s\n' "$round" "$mode" "$rps" \
+      "$(wrk_latency "$OUT/$tag.wrk" 50%)" "$(wrk_latency "$OUT/$tag.wrk" 99%)" "$cpu_us" "$jit_ms" "$(awk -v k="$hwm_kb" 'BEGIN {print k / 1024}')" \
       "$total" "$((served - total))" "$(awk -v l="$lines" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$(awk -v l="$otlp" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$at_stop"
     grep -E 'Non-2xx|Socket errors' "$OUT/$tag.wrk" >&2 || true
-    echo "$round $mode $rps $cpu_us $hwm_kb $total $served $lines $otlp $at_stop $(wrk_latency "$OUT/$tag.wrk" 50%) $(wrk_latency "$OUT/$tag.wrk" 99%)" >>"$OUT/results.txt"
+    echo "$round $mode $rps $cpu_us $jit_ms $hwm_kb $total $served $lines $otlp $at_stop $(wrk_latency "$OUT/$tag.wrk" 50%) $(wrk_latency "$OUT/$tag.wrk" 99%)" >>"$OUT/results.txt"
     # A mode's stdout is a gigabyte or more: counted, then removed unless KEEP_OUTPUT=1.
     [ "${KEEP_OUTPUT:-0}" = 1 ] || rm -f "$OUT/$tag.stdout"
   done

@@ -3,8 +3,9 @@ using System.Text;
 namespace Board.OtlpSink;
 
 /// <summary>
-/// Counts the log records of ExportLogsServiceRequest bodies by walking the protobuf wire format:
-/// request.resource_logs(1) -> scope_logs(2) -> log_records(2) -> event_name(12).
+/// Counts the log records of ExportLogsServiceRequest bodies by walking the protobuf wire format in place:
+/// request.resource_logs(1) -> scope_logs(2) -> log_records(2) -> event_name(12). Nothing is copied or decoded
+/// beyond what the count needs, so the receiver takes as little as it can of the CPU it shares with the app.
 /// </summary>
 internal sealed class LogCounts
 {
@@ -19,14 +20,14 @@ internal sealed class LogCounts
     public void Add(ReadOnlySpan<byte> request)
     {
         long records = 0, started = 0, completed = 0;
-        foreach (var resourceLogs in Fields(request, 1))
+        foreach (var resourceLogs in new Fields(request, 1))
         {
-            foreach (var scopeLogs in Fields(resourceLogs, 2))
+            foreach (var scopeLogs in new Fields(resourceLogs, 2))
             {
-                foreach (var record in Fields(scopeLogs, 2))
+                foreach (var record in new Fields(scopeLogs, 2))
                 {
                     records++;
-                    foreach (var name in Fields(record, 12))
+                    foreach (var name in new Fields(record, 12))
                     {
                         if (name.SequenceEqual(Started))
                         {
@@ -50,41 +51,50 @@ internal sealed class LogCounts
     public override string ToString() =>
         $"{Interlocked.Read(ref _records)} {Interlocked.Read(ref _started)} {Interlocked.Read(ref _completed)} {Interlocked.Read(ref _requests)}\n";
 
-    /// <summary>The length-delimited fields numbered <paramref name="wanted"/> of one message.</summary>
-    private static List<byte[]> Fields(ReadOnlySpan<byte> message, int wanted)
+    /// <summary>The length-delimited fields numbered <c>wanted</c> of one message, as slices of it.</summary>
+    private ref struct Fields(ReadOnlySpan<byte> message, int wanted)
     {
-        var found = new List<byte[]>();
-        var position = 0;
-        while (position < message.Length)
+        private readonly ReadOnlySpan<byte> _message = message;
+        private int _position;
+
+        public ReadOnlySpan<byte> Current { get; private set; }
+
+        public readonly Fields GetEnumerator() => this;
+
+        public bool MoveNext()
         {
-            var tag = ReadVarint(message, ref position);
-            var field = (int)(tag >> 3);
-            switch ((int)(tag & 7))
+            while (_position < _message.Length)
             {
-                case 0:
-                    ReadVarint(message, ref position);
-                    break;
-                case 1:
-                    position += 8;
-                    break;
-                case 2:
-                    var length = (int)ReadVarint(message, ref position);
-                    if (field == wanted)
-                    {
-                        found.Add(message.Slice(position, length).ToArray());
-                    }
+                var tag = ReadVarint(_message, ref _position);
+                switch ((int)(tag & 7))
+                {
+                    case 0:
+                        ReadVarint(_message, ref _position);
+                        break;
+                    case 1:
+                        _position += 8;
+                        break;
+                    case 2:
+                        var length = (int)ReadVarint(_message, ref _position);
+                        var start = _position;
+                        _position += length;
+                        if ((int)(tag >> 3) == wanted)
+                        {
+                            Current = _message.Slice(start, length);
+                            return true;
+                        }
 
-                    position += length;
-                    break;
-                case 5:
-                    position += 4;
-                    break;
-                default:
-                    throw new InvalidDataException($"wire type {tag & 7} at {position}");
+                        break;
+                    case 5:
+                        _position += 4;
+                        break;
+                    default:
+                        throw new InvalidDataException($"wire type {tag & 7} at {_position}");
+                }
             }
-        }
 
-        return found;
+            return false;
+        }
     }
 
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)

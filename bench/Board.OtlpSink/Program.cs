@@ -1,3 +1,4 @@
+using System.Buffers;
 using Board.OtlpSink;
 
 // A counting OTLP/HTTP (protobuf) receiver for bench/load.sh, on 127.0.0.1 only:
@@ -9,12 +10,34 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var app = builder.Build();
 var counts = new LogCounts();
+const long MaxBody = 64 * 1024 * 1024;
 
 app.MapPost("/v1/logs", async (HttpContext context) =>
 {
-    using var body = new MemoryStream();
-    await context.Request.Body.CopyToAsync(body);
-    counts.Add(body.GetBuffer().AsSpan(0, (int)body.Length));
+    // The exporter sends Content-Length; the body is read into one pooled buffer of that size.
+    if (context.Request.ContentLength is not { } length)
+    {
+        context.Response.StatusCode = StatusCodes.Status411LengthRequired;
+        return;
+    }
+
+    if (length > MaxBody)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        return;
+    }
+
+    var body = ArrayPool<byte>.Shared.Rent((int)length);
+    try
+    {
+        await context.Request.Body.ReadExactlyAsync(body.AsMemory(0, (int)length));
+        counts.Add(body.AsSpan(0, (int)length));
+    }
+    finally
+    {
+        ArrayPool<byte>.Shared.Return(body);
+    }
+
     context.Response.ContentType = "application/x-protobuf";
 });
 app.MapPost("/v1/traces", (HttpContext context) => context.Response.ContentType = "application/x-protobuf");
