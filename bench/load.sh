@@ -3,7 +3,7 @@
 #   a  request logging off, no console sink                      (the baseline every ratio is taken to)
 #   b  the framework's hosting entries + built-in JSON console   (StructuredLogging:Enabled=false)
 #   c  Board's START+END pipeline, stdout JSON redirected to a file
-#   d  (c) plus OTLP/HTTP logs to bench/Board.OtlpSink on the same machine
+#   d  (c) plus OTLP/HTTP logs to bench/Board.OtlpSink on the same machine (OTLP_SIGNALS=all: metrics and traces too)
 # Usage: bench/load.sh [seconds per mode, default 15] [rounds, default 2]   (needs wrk; stops by itself)
 # Prints one table row per mode and round; raw wrk output stays in $OUT (printed at the end), and the apps' stdout
 # too with KEEP_OUTPUT=1 (it is gigabytes).
@@ -17,6 +17,13 @@ WARMUP=${WARMUP:-10}
 PORT=${PORT:-5099}
 SINK_PORT=${SINK_PORT:-4318}
 MODES=${MODES:-"a b c d"}
+# (d) exports logs only, through the logs endpoint: the general OTEL_EXPORTER_OTLP_ENDPOINT also turns on metrics,
+# whose per-request recording (ASP.NET Core and Kestrel instruments) is no cost of logging. OTLP_SIGNALS=all uses it.
+if [ "${OTLP_SIGNALS:-logs}" = all ]; then
+  OTLP_ENDPOINT_VARIABLE="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT"
+else
+  OTLP_ENDPOINT_VARIABLE="OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://127.0.0.1:$SINK_PORT/v1/logs"
+fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$(mktemp -d -t board-load.XXXXXX)}
 URL="http://127.0.0.1:$PORT/alive"
@@ -58,7 +65,7 @@ mode_env() {
     b) echo "StructuredLogging__Enabled=false Logging__Console__FormatterName=json Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information" ;;
     c) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
     d) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" \
-            "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" ;;
+            "$OTLP_ENDPOINT_VARIABLE OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" ;;
   esac
 }
 
