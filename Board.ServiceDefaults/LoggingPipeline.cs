@@ -42,6 +42,10 @@ internal static class LoggingPipeline
 
         services.AddSingleton<ScopeProviderCapture>();
         services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<ScopeProviderCapture>());
+
+        // It is a provider only to be handed the scope provider; with level None the logger factory leaves its
+        // loggers out of every write instead of calling a logger that discards the record.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter<ScopeProviderCapture>(null, LogLevel.None));
         services.AddSingleton(new PersonalDataRedactor(options.Redaction));
         services.AddSingleton<LogEnrichmentProcessor>();
         services.TryAddSingleton(_ => LogOutput.StandardOutput());
