@@ -4,6 +4,9 @@
 #   b  the framework's hosting entries + built-in JSON console   (StructuredLogging:Enabled=false)
 #   c  Board's START+END pipeline, stdout JSON redirected to a file
 #   d  (c) plus OTLP/HTTP logs to bench/Board.OtlpSink on the same machine (OTLP_SIGNALS=all: metrics and traces too)
+# Two more modes take (c) apart (MODES="a e f c"):
+#   e  the request logging middleware and the stdout sink on, but /alive excluded: the request context, no entries
+#   f  START+END made and enriched, but no sink writes them (Console:Format=None)
 # Usage: bench/load.sh [seconds per mode, default 15] [rounds, default 2]   (needs wrk; stops by itself)
 # Prints one table row per mode and round; raw wrk output stays in $OUT (printed at the end), and the apps' stdout
 # too with KEEP_OUTPUT=1 (it is gigabytes).
@@ -51,19 +54,24 @@ until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; don
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # CPU of the runtime's tiered-compilation thread: the JIT re-compiling hot methods. It must be done before the
 # measured run starts (hence the warm-up), or the mode with the most new code pays for its compilation there.
-jit_ticks() {
-  local t total=0
+# The thread exits when idle and a new one starts later, so ticks are kept per thread id ("tid ticks" lines).
+jit_threads() {
+  local t
   for t in /proc/"$1"/task/*; do
-    grep -q '^.NET Tiered' "$t/comm" 2>/dev/null && total=$(( total + $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}') ))
+    grep -q '^.NET Tiered' "$t/comm" 2>/dev/null && echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}')"
   done
-  echo "$total"
+  return 0
 }
+# Ticks spent between two jit_threads snapshots: threads seen in both by their difference, new ones whole.
+jit_spent() { awk 'NR == FNR {before[$1] = $2; next} {spent += $2 - ($1 in before ? before[$1] : 0)} END {print spent + 0}' "$1" "$2"; }
 
 mode_env() {
   case $1 in
     a) echo "StructuredLogging__Requests__Enabled=false StructuredLogging__Console__Format=None" ;;
     b) echo "StructuredLogging__Enabled=false Logging__Console__FormatterName=json Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information" ;;
     c) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
+    e) echo "StructuredLogging__Console__Format=Json" ;;
+    f) echo "StructuredLogging__Console__Format=None StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
     d) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" \
             "$OTLP_ENDPOINT_VARIABLE OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" ;;
   esac
@@ -96,10 +104,11 @@ for round in $(seq 1 "$ROUNDS"); do
     probes=1
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$URL" >"$OUT/$tag.warmup"
     before=$(cpu_ticks "$APP_PID")
-    jit_before=$(jit_ticks "$APP_PID")
+    jit_threads "$APP_PID" >"$OUT/jit.before"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" >"$OUT/$tag.wrk"
     after=$(cpu_ticks "$APP_PID")
-    jit_ms=$(( ($(jit_ticks "$APP_PID") - jit_before) * 1000 / TICKS ))
+    jit_threads "$APP_PID" >"$OUT/jit.after"
+    jit_ms=$(( $(jit_spent "$OUT/jit.before" "$OUT/jit.after") * 1000 / TICKS ))
     hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$APP_PID/status")
     # Give the OTLP batch processor (1 s schedule) time to send what is queued, then stop gracefully, which
     # flushes both sinks. otlp/req counts what arrived after the stop; "at_stop" what arrived only during it.
@@ -122,7 +131,7 @@ for round in $(seq 1 "$ROUNDS"); do
     total=$(( probes + $(wrk_requests "$OUT/$tag.warmup") + measured ))
     served=$total
     case $mode in
-      a) lines=$(grep -c '"event_name":"RequestCompleted"' "$OUT/$tag.stdout" || true) ;;
+      a|e|f) lines=$(grep -c '"event_name":"RequestCompleted"' "$OUT/$tag.stdout" || true) ;;
       b) lines=$(grep -c '"Category":"Microsoft.AspNetCore.Hosting.Diagnostics"' "$OUT/$tag.stdout" || true) ;;
       *) lines=$(grep -cE '"event_name":"Request(Started|Completed)"' "$OUT/$tag.stdout" || true)
          served=$(grep '"event_name":"RequestCompleted"' "$OUT/$tag.stdout" | grep -o '"request.id":"[^"]*"' | sort -u | wc -l) ;;

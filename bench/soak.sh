@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Soak: Board.Web's GET /alive at saturation for 5 minutes with Board's START+END pipeline to stdout (a file) and
-# OTLP/HTTP to bench/Board.OtlpSink (mode d of load.sh), printing VmRSS and VmHWM every 30 s. Memory is flat when
+# OTLP/HTTP to bench/Board.OtlpSink through the general endpoint (logs, traces and metrics; mode d of load.sh with
+# OTLP_SIGNALS=all), printing VmRSS and VmHWM every 30 s. Memory is flat when
 # VmHWM after minute 1 is within 10% of VmHWM after minute 5. Stops by itself.
 # Usage: bench/soak.sh [seconds, default 300]
 set -euo pipefail
