@@ -1,12 +1,6 @@
 #!/usr/bin/env bash
-# Macro benchmark: Board.Web's GET /alive under wrk on 127.0.0.1, four logging modes alternating, two rounds.
-#   a  request logging off, no console sink                      (the baseline every ratio is taken to)
-#   b  the framework's hosting entries + built-in JSON console   (StructuredLogging:Enabled=false)
-#   c  Board's START+END pipeline, stdout JSON redirected to a file
-#   d  (c) plus OTLP/HTTP logs to bench/Board.OtlpSink on the same machine (OTLP_SIGNALS=all: metrics and traces too)
-# Two more modes take (c) apart (MODES="a e f c"):
-#   e  the request logging middleware and the stdout sink on, but /alive excluded: the request context, no entries
-#   f  START+END made and enriched, but no sink writes them (Console:Format=None)
+# Macro benchmark: Board.Web's GET /alive under wrk on 127.0.0.1, logging modes alternating, in rounds.
+#   the modes a to f are defined in bench/modes.sh; MODES picks them (default "a b c d"; "a e f c" takes (c) apart)
 # Usage: bench/load.sh [seconds per mode, default 15] [rounds, default 2]   (needs wrk; stops by itself)
 # Prints one table row per mode and round; raw wrk output stays in $OUT (printed at the end), and the apps' stdout
 # too with KEEP_OUTPUT=1 (it is gigabytes).
@@ -20,19 +14,15 @@ WARMUP=${WARMUP:-10}
 PORT=${PORT:-5099}
 SINK_PORT=${SINK_PORT:-4318}
 MODES=${MODES:-"a b c d"}
-# (d) exports logs only, through the logs endpoint: the general OTEL_EXPORTER_OTLP_ENDPOINT also turns on metrics,
-# whose per-request recording (ASP.NET Core and Kestrel instruments) is no cost of logging. OTLP_SIGNALS=all uses it.
-if [ "${OTLP_SIGNALS:-logs}" = all ]; then
-  OTLP_ENDPOINT_VARIABLE="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT"
-else
-  OTLP_ENDPOINT_VARIABLE="OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://127.0.0.1:$SINK_PORT/v1/logs"
-fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$(mktemp -d -t board-load.XXXXXX)}
 URL="http://127.0.0.1:$PORT/alive"
 TICKS=$(getconf CLK_TCK)
+# shellcheck source=bench/modes.sh
+. "$ROOT/bench/modes.sh"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+for mode in $MODES; do mode_env "$mode" >/dev/null || exit 1; done
 
 dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
 dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
@@ -64,18 +54,6 @@ jit_threads() {
 }
 # Ticks spent between two jit_threads snapshots: threads seen in both by their difference, new ones whole.
 jit_spent() { awk 'NR == FNR {before[$1] = $2; next} {spent += $2 - ($1 in before ? before[$1] : 0)} END {print spent + 0}' "$1" "$2"; }
-
-mode_env() {
-  case $1 in
-    a) echo "StructuredLogging__Requests__Enabled=false StructuredLogging__Console__Format=None" ;;
-    b) echo "StructuredLogging__Enabled=false Logging__Console__FormatterName=json Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information" ;;
-    c) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
-    e) echo "StructuredLogging__Console__Format=Json" ;;
-    f) echo "StructuredLogging__Console__Format=None StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
-    d) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" \
-            "$OTLP_ENDPOINT_VARIABLE OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" ;;
-  esac
-}
 
 # Number of requests in a wrk report ("123456 requests in 15.00s, ...").
 wrk_requests() { awk '/requests in/ {print $1}' "$1"; }

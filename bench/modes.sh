@@ -1,0 +1,28 @@
+# The logging modes of the macro benchmarks, shared by load.sh and profile.sh (sourced; needs SINK_PORT).
+#   a  request logging off, no console sink                      (the baseline every ratio is taken to)
+#   b  the framework's hosting entries + built-in JSON console   (StructuredLogging:Enabled=false)
+#   c  Board's START+END pipeline, stdout JSON redirected to a file
+#   d  (c) plus OTLP/HTTP logs to bench/Board.OtlpSink on the same machine (OTLP_SIGNALS=all: metrics and traces too)
+#   e  the request logging middleware and the stdout sink on, but /alive excluded: the request context, no entries
+#   f  START+END made and enriched, but no sink writes them (Console:Format=None)
+
+# (d) exports logs only, through the logs endpoint: the general OTEL_EXPORTER_OTLP_ENDPOINT also turns on metrics,
+# whose per-request recording (ASP.NET Core and Kestrel instruments) is no cost of logging. OTLP_SIGNALS=all uses it.
+if [ "${OTLP_SIGNALS:-logs}" = all ]; then
+  OTLP_ENDPOINT_VARIABLE="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT"
+else
+  OTLP_ENDPOINT_VARIABLE="OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://127.0.0.1:$SINK_PORT/v1/logs"
+fi
+
+mode_env() {
+  case $1 in
+    a) echo "StructuredLogging__Requests__Enabled=false StructuredLogging__Console__Format=None" ;;
+    b) echo "StructuredLogging__Enabled=false Logging__Console__FormatterName=json Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information" ;;
+    c) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
+    d) echo "StructuredLogging__Console__Format=Json StructuredLogging__Requests__ExcludedPaths__0=/none" \
+            "$OTLP_ENDPOINT_VARIABLE OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" ;;
+    e) echo "StructuredLogging__Console__Format=Json" ;;
+    f) echo "StructuredLogging__Console__Format=None StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
+    *) echo "unknown mode '$1' (a b c d e f)" >&2; return 1 ;;
+  esac
+}

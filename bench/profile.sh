@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Where a logging mode's CPU goes: Board.Web's GET /alive under wrk on 127.0.0.1 (after the same warm-up as load.sh),
+# sampled with perf, then summed per thread and module and per symbol, in µs of CPU per request. Run it for (a) and
+# for the mode in question and compare: that is how docs/performance.md's "What limits it" table was made.
+# Usage: bench/profile.sh MODE [seconds sampled, default 10]   (modes in bench/modes.sh; needs perf and wrk)
+# Stops by itself; the perf data stays in $OUT.
+set -euo pipefail
+
+MODE=${1:?usage: bench/profile.sh MODE [seconds]}
+SAMPLED=${2:-10}
+FREQUENCY=${FREQUENCY:-1999}
+WARMUP=${WARMUP:-10}
+TOP=${TOP:-25}
+PORT=${PORT:-5099}
+SINK_PORT=${SINK_PORT:-4318}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${OUT:-$(mktemp -d -t board-profile.XXXXXX)}
+URL="http://127.0.0.1:$PORT/alive"
+# shellcheck source=bench/modes.sh
+. "$ROOT/bench/modes.sh"
+mode_env "$MODE" >/dev/null
+
+for tool in perf wrk; do
+  command -v "$tool" >/dev/null || { echo "$tool not found (apt-get install -y linux-perf wrk)" >&2; exit 1; }
+done
+
+dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
+dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
+
+SINK_PID=""; APP_PID=""; WRK_PID=""; DB=$(mktemp -d -t board-db.XXXXXX)
+cleanup() {
+  for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$DB" "$OUT/app.stdout"
+}
+trap cleanup EXIT
+
+if [ "$MODE" = d ]; then
+  dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
+  SINK_PID=$!
+  until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+fi
+
+# The perf map names jitted frames; W^X off keeps their addresses stable.
+(cd "$ROOT/Board.Web" && exec env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_URLS="http://127.0.0.1:$PORT" ConnectionStrings__Board="Data Source=$DB/board.db" $(mode_env "$MODE") \
+    dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$OUT/app.stdout" 2>"$OUT/app.stderr") &
+APP_PID=$!
+until curl -sf -o /dev/null "$URL"; do
+  sleep 0.2
+  kill -0 "$APP_PID" 2>/dev/null || { echo "Board.Web exited; see $OUT/app.stderr" >&2; exit 1; }
+done
+wrk -t2 -c32 -d"${WARMUP}s" "$URL" >/dev/null
+
+# wrk runs a little longer than perf on both sides, so that every sample is taken under load.
+wrk -t2 -c32 -d"$((SAMPLED + 4))s" "$URL" >"$OUT/wrk.txt" &
+WRK_PID=$!
+sleep 2
+perf record -F "$FREQUENCY" -g -p "$APP_PID" -o "$OUT/perf.data" -- sleep "$SAMPLED" >/dev/null 2>"$OUT/perf.log"
+wait "$WRK_PID"; WRK_PID=""
+RPS=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
+
+# µs per request = samples / frequency / (req/s × seconds sampled). Thread ids and addresses are folded away.
+per_request() {
+  perf report -i "$OUT/perf.data" --no-children -g none --sort "$1" --stdio -n 2>/dev/null |
+    awk -v f="$FREQUENCY" -v r="$RPS" -v s="$SAMPLED" '
+      /^#/ || NF < 3 { next }
+      { n = $2; $1 = ""; $2 = ""; key = $0
+        gsub(/tid [0-9]+/, "", key); gsub(/0x[0-9a-f]+/, "0x?", key); gsub(/^ +| +$/, "", key); gsub(/  +/, " ", key)
+        us[key] += n / f / (r * s) * 1e6; total += n / f / (r * s) * 1e6 }
+      END { for (k in us) printf "%8.3f  %s\n", us[k], k; printf "%8.3f  (total)\n", total }' |
+    sort -rn
+}
+
+echo "mode $MODE: $RPS req/s under the profiler; µs of CPU per request"
+echo "-- by thread and module"
+per_request comm,dso | head -n 16
+echo "-- top $TOP symbols"
+per_request dso,sym | grep -v '(total)' | head -n "$TOP" | cut -c1-200
+echo "perf data: $OUT/perf.data" >&2
