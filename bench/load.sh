@@ -3,7 +3,8 @@
 #   the modes a to f are defined in bench/modes.sh; MODES picks them (default "a b c d"; "a e f c" takes (c) apart)
 # Usage: bench/load.sh [seconds per mode, default 15] [rounds, default 2]   (needs wrk; stops by itself)
 # Prints one table row per mode and round; raw wrk output stays in $OUT (printed at the end), and the apps' stdout
-# too with KEEP_OUTPUT=1 (it is gigabytes).
+# too with KEEP_OUTPUT=1 (it is gigabytes). PAGE_REPORTING=off (root) keeps a VM's free page reporting out of the
+# figures: see bench/page-reporting.sh.
 set -euo pipefail
 
 DURATION=${1:-15}
@@ -20,6 +21,8 @@ URL="http://127.0.0.1:$PORT/alive"
 TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
+# shellcheck source=bench/page-reporting.sh
+. "$ROOT/bench/page-reporting.sh"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 for mode in $MODES; do mode_env "$mode" >/dev/null || exit 1; done
@@ -34,8 +37,10 @@ APP_PID=""
 cleanup() {
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true
   [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null || true
+  page_reporting_restore
 }
 trap cleanup EXIT
+page_reporting_prepare
 
 dotnet "$SINK_DLL" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
 SINK_PID=$!
@@ -64,6 +69,7 @@ wrk_latency() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 # d the denominator is therefore the number of distinct request.id values in END lines (checked against wrk's
 # count in "extra"), for b (no request id in the framework's lines) wrk's count plus the readiness probe.
 # otlp/req: RequestStarted + RequestCompleted records the receiver got, per request.
+page_reporting_state
 printf '%-5s %-4s %10s %9s %9s %10s %7s %9s %9s %6s %9s %9s %7s\n' round mode req/s p50 p99 cpu_us/req jit_ms vmhwm_mb requests extra lines/req otlp/req at_stop
 for round in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do

@@ -3,7 +3,7 @@
 # sampled with perf, then summed per thread and module and per symbol, in µs of CPU per request. Run it for (a) and
 # for the mode in question and compare: that is how docs/performance.md's "What limits it" table was made.
 # Usage: bench/profile.sh MODE [seconds sampled, default 10]   (modes in bench/modes.sh; needs perf and wrk)
-# Stops by itself; the perf data stays in $OUT.
+# Stops by itself; the perf data stays in $OUT. PAGE_REPORTING=off as in load.sh (bench/page-reporting.sh).
 set -euo pipefail
 
 MODE=${1:?usage: bench/profile.sh MODE [seconds]}
@@ -18,6 +18,8 @@ OUT=${OUT:-$(mktemp -d -t board-profile.XXXXXX)}
 URL="http://127.0.0.1:$PORT/alive"
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
+# shellcheck source=bench/page-reporting.sh
+. "$ROOT/bench/page-reporting.sh"
 mode_env "$MODE" >/dev/null
 
 for tool in perf wrk; do
@@ -31,8 +33,10 @@ SINK_PID=""; APP_PID=""; WRK_PID=""; DB=$(mktemp -d -t board-db.XXXXXX)
 cleanup() {
   for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done
   rm -rf "$DB" "$OUT/app.stdout"
+  page_reporting_restore
 }
 trap cleanup EXIT
+page_reporting_prepare
 
 if [ "$MODE" = d ]; then
   dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
@@ -71,7 +75,7 @@ per_request() {
     sort -rn
 }
 
-echo "mode $MODE: $RPS req/s under the profiler; µs of CPU per request"
+echo "mode $MODE: $RPS req/s under the profiler; µs of CPU per request; $(page_reporting_state)"
 echo "-- by thread and module"
 per_request comm,dso | head -n 16
 echo "-- top $TOP symbols"

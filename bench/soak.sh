@@ -3,7 +3,7 @@
 # OTLP/HTTP to bench/Board.OtlpSink through the general endpoint (logs, traces and metrics; mode d of load.sh with
 # OTLP_SIGNALS=all), printing VmRSS and VmHWM every 30 s. Memory is flat when
 # VmHWM after minute 1 is within 10% of VmHWM after minute 5. Stops by itself.
-# Usage: bench/soak.sh [seconds, default 300]
+# Usage: bench/soak.sh [seconds, default 300]   (PAGE_REPORTING=off as in load.sh: bench/page-reporting.sh)
 set -euo pipefail
 SECONDS_TOTAL=${1:-300}
 PORT=${PORT:-5099}
@@ -11,13 +11,16 @@ SINK_PORT=${SINK_PORT:-4318}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$(mktemp -d -t board-soak.XXXXXX)}
 URL="http://127.0.0.1:$PORT/alive"
+# shellcheck source=bench/page-reporting.sh
+. "$ROOT/bench/page-reporting.sh"
 
 dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
 dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
 
 APP_PID=""; SINK_PID=""; WRK_PID=""
-cleanup() { for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done; page_reporting_restore; }
 trap cleanup EXIT
+page_reporting_prepare
 
 dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
 SINK_PID=$!
@@ -34,6 +37,7 @@ until curl -sf -o /dev/null "$URL"; do sleep 0.2; done
 
 wrk -t2 -c32 -d"${SECONDS_TOTAL}s" --latency "$URL" >"$OUT/wrk.txt" &
 WRK_PID=$!
+page_reporting_state
 echo "seconds vmrss_mb vmhwm_mb"
 for ((t = 30; t <= SECONDS_TOTAL; t += 30)); do
   sleep 30

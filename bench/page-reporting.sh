@@ -1,0 +1,47 @@
+# Free page reporting, for the macro benchmarks (sourced by load.sh, profile.sh and soak.sh).
+#
+# A virtual machine with free page reporting (virtio-balloon's F_REPORTING, Linux's page_reporting) hands the memory
+# it frees back to its host, and the first write to such a page afterwards faults in the host. A logging mode that
+# writes its stdout to a file fills new page-cache pages at 100 MB/s or more, so on such a VM it pays the host for
+# every page, and how much depends on what the previous run freed: on the machine of docs/performance.md the same
+# mode cost 21.0 or 26.3 µs of CPU per request depending on the order of the runs. That is the hypervisor's cost,
+# not the pipeline's.
+#
+# PAGE_REPORTING=off (as root) stops the reporting for the run and touches PRETOUCH_MB of memory once, so that the
+# runs reuse pages the host already backs; the previous setting is restored on exit. Left unset, the machine is
+# measured as it is, and the state is printed either way.
+
+PAGE_REPORTING_ORDER=/sys/module/page_reporting/parameters/page_reporting_order
+PAGE_REPORTING_SAVED=""
+
+page_reporting_state() {
+  if [ ! -r "$PAGE_REPORTING_ORDER" ]; then
+    echo "free page reporting: not present"
+  elif [ "$(cat "$PAGE_REPORTING_ORDER")" -gt 10 ]; then
+    echo "free page reporting: off"
+  else
+    echo "free page reporting: on (blocks of order $(cat "$PAGE_REPORTING_ORDER") and up)"
+  fi
+}
+
+page_reporting_prepare() {
+  [ "${PAGE_REPORTING:-}" = off ] || return 0
+  [ -w "$PAGE_REPORTING_ORDER" ] || { echo "PAGE_REPORTING=off needs root and $PAGE_REPORTING_ORDER" >&2; return 1; }
+  PAGE_REPORTING_SAVED=$(cat "$PAGE_REPORTING_ORDER")
+  # Above the largest page order nothing is reported; kernels that refuse that value take the largest order.
+  echo 11 >"$PAGE_REPORTING_ORDER" 2>/dev/null || echo 10 >"$PAGE_REPORTING_ORDER"
+  local available_mb touch_mb
+  available_mb=$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)
+  touch_mb=${PRETOUCH_MB:-$(( available_mb / 3 < 6144 ? available_mb / 3 : 6144 ))}
+  local scratch
+  scratch=$(mktemp -p /dev/shm board-pretouch.XXXXXX)
+  dd if=/dev/zero of="$scratch" bs=1M count="$touch_mb" status=none
+  rm -f "$scratch"
+  echo "free page reporting turned off for the run; $touch_mb MB touched once" >&2
+}
+
+page_reporting_restore() {
+  [ -n "$PAGE_REPORTING_SAVED" ] && echo "$PAGE_REPORTING_SAVED" >"$PAGE_REPORTING_ORDER" 2>/dev/null
+  PAGE_REPORTING_SAVED=""
+  return 0
+}
