@@ -32,10 +32,12 @@ internal sealed class JsonLineFormatter : ILineFormatter
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    // Keys are nearly always the same string instances (literals, a logger's template names), so a per-thread map
-    // by reference answers without hashing their text; the shared map by value is the fallback.
+    // Keys are nearly always the same string instances (literals, a logger's template names), so a small per-thread
+    // table, indexed by the key's length and three of its characters, answers by reference without hashing the text
+    // or calling a comparer; a miss takes the shared map by value and then the slot.
+    private const int NameSlots = 256;
     [ThreadStatic] private static JsonLineFormatter? t_namesOwner;
-    [ThreadStatic] private static Dictionary<string, FieldName>? t_names;
+    [ThreadStatic] private static NameSlot[]? t_names;
 
     // The logger category, the template and the event name repeat record after record: encoded once per thread.
     [ThreadStatic] private static Dictionary<string, JsonEncodedText>? t_values;
@@ -302,16 +304,17 @@ internal sealed class JsonLineFormatter : ILineFormatter
         var names = t_names;
         if (names is null || !ReferenceEquals(t_namesOwner, this))
         {
-            names = t_names = new Dictionary<string, FieldName>(ReferenceEqualityComparer.Instance);
+            names = t_names = new NameSlot[NameSlots];
             t_namesOwner = this;
         }
 
-        if (names.TryGetValue(key, out var field))
+        ref var slot = ref names[SlotOf(key)];
+        if (ReferenceEquals(slot.Key, key))
         {
-            return field;
+            return slot.Field;
         }
 
-        if (!_keyCache.TryGetValue(key, out field))
+        if (!_keyCache.TryGetValue(key, out var field))
         {
             var renamed = Rename(key);
 
@@ -330,13 +333,15 @@ internal sealed class JsonLineFormatter : ILineFormatter
             }
         }
 
-        if (names.Count < MaxCachedKeys)
-        {
-            names[key] = field;
-        }
-
+        slot = new NameSlot(key, field);
         return field;
     }
+
+    // The keys of the request entries and the request context land in different slots. The caller skips empty keys.
+    internal static int SlotOf(string key) =>
+        (key.Length * 37 + key[0] * 11 + key[^1] * 3 + key[key.Length / 2]) & (NameSlots - 1);
+
+    private readonly record struct NameSlot(string? Key, FieldName Field);
 
     private readonly record struct FieldName(JsonEncodedText Name, int ResourceIndex);
 

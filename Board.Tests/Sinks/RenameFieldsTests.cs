@@ -1,3 +1,4 @@
+using Board.ServiceDefaults.Sinks;
 using Board.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -66,5 +67,33 @@ public sealed class RenameFieldsTests
         var line = Assert.Single(harness.JsonLines());
         Assert.Equal("Board.Tests.Harness", line.Text("name"));
         Assert.Equal("attribute value", line.Text("attr.name"));
+    }
+
+    [Fact]
+    public void Names_stay_right_for_keys_that_share_a_slot_of_the_name_cache_and_for_keys_made_anew_each_time()
+    {
+        Assert.Equal(JsonLineFormatter.SlotOf("http.request.aborted"), JsonLineFormatter.SlotOf("exception.type"));
+        using var harness = new LoggingHarness(Renames());
+        for (var i = 0; i < 3; i++)
+        {
+            harness.Logger.LogInformation("{http.request.aborted} {exception.type}", true, "First");
+            harness.Logger.LogInformation("{exception.type} {http.request.aborted}", "Second", false);
+
+            // Equal text, a new string each time: found by value, renamed like the literal.
+            var key = string.Concat("http.response.", "status_code");
+            harness.Logger.Log(LogLevel.Information, default, new List<KeyValuePair<string, object?>> { new(key, 500 + i) }, null, (_, _) => "Made");
+        }
+
+        var lines = harness.JsonLines();
+        Assert.Equal(9, lines.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(lines[3 * i].GetProperty("http.request.aborted").GetBoolean());
+            Assert.Equal("First", lines[3 * i].Text("exception.type"));
+            Assert.False(lines[3 * i + 1].GetProperty("http.request.aborted").GetBoolean());
+            Assert.Equal("Second", lines[3 * i + 1].Text("exception.type"));
+            Assert.Equal(500 + i, lines[3 * i + 2].GetProperty("status_code").GetInt32());
+            Assert.False(lines[3 * i + 2].Has("http.response.status_code"));
+        }
     }
 }
