@@ -15,9 +15,12 @@ namespace Board.ServiceDefaults.Requests;
 /// </summary>
 internal sealed class RequestLoggingMiddleware(
     RequestDelegate next,
-    ILogger<RequestLoggingMiddleware> logger,
+    ILoggerFactory loggerFactory,
     RequestLoggingSettings settings)
 {
+    // The factory's logger itself: ILogger<T> would add one more interface call to each entry.
+    private readonly ILogger _logger = loggerFactory.CreateLogger(RequestLogEntries.Category);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var start = Stopwatch.GetTimestamp();
@@ -33,7 +36,7 @@ internal sealed class RequestLoggingMiddleware(
         RequestLogContext.Current = requestContext;
 
         var excluded = settings.IsExcluded(context.Request.Path);
-        if (!excluded && logger.IsEnabled(LogLevel.Information))
+        if (!excluded && _logger.IsEnabled(LogLevel.Information))
         {
             LogStarted(context, requestContext, peer);
         }
@@ -87,13 +90,13 @@ internal sealed class RequestLoggingMiddleware(
             UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
             ProtocolVersion = ProtocolVersion(request.Protocol),
         };
-        logger.Log(LogLevel.Information, RequestLogEntries.Started, state, null, RequestLogEntries.FormatStarted);
+        _logger.Log(LogLevel.Information, RequestLogEntries.Started, state, null, RequestLogEntries.FormatStarted);
     }
 
     private void LogCompleted(HttpContext context, RequestLogContext requestContext, RoutedEndpointFeature endpoint, int status, double durationMs, Exception? exception)
     {
         var level = exception is null ? settings.Levels.For(status) : settings.Levels.ExceptionLevel;
-        if (!logger.IsEnabled(level))
+        if (!_logger.IsEnabled(level))
         {
             return;
         }
@@ -108,7 +111,7 @@ internal sealed class RequestLoggingMiddleware(
             ResponseSize = context.Response.ContentLength,
             ClientAborted = context.RequestAborted.IsCancellationRequested,
         };
-        logger.Log(level, RequestLogEntries.Completed, state, exception, RequestLogEntries.FormatCompleted);
+        _logger.Log(level, RequestLogEntries.Completed, state, exception, RequestLogEntries.FormatCompleted);
     }
 
     private static string AddressOf(IPAddress? address) => address switch

@@ -13,7 +13,7 @@ public sealed class DebugExporterOutputTests
              -> process.pid: Int(4242)
         ScopeLogs #0
         ScopeLogs SchemaURL: 
-        InstrumentationScope Board.ServiceDefaults.Requests.RequestLoggingMiddleware 
+        InstrumentationScope Board.Requests 
         LogRecord #0
         ObservedTimestamp: 2026-08-01 10:00:00 +0000 UTC
         Timestamp: 2026-08-01 10:00:00 +0000 UTC

@@ -31,7 +31,7 @@ public abstract partial class RequestLoggingTests<TFixture>(TFixture fixture) wh
                 var end = logs.End(sink);
                 Assert.Equal(logs.TraceId, start.TraceId);
                 Assert.Equal(logs.TraceId, end.TraceId);
-                Assert.Equal("Board.ServiceDefaults.Requests.RequestLoggingMiddleware", start.Logger);
+                Assert.Equal("Board.Requests", start.Logger);
                 Assert.Equal(start.Logger, end.Logger);
                 Assert.Equal($"Incoming {request.Method} request to {request.Path}", start.Message);
                 Assert.Equal("Incoming {http.request.method} request to {url.path}", start.Template);

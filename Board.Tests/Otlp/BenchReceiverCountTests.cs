@@ -55,7 +55,7 @@ public sealed class BenchReceiverCountTests
         };
         for (var s = 0; s < scopes; s++)
         {
-            var scopeLogs = new ScopeLogs { Scope = new InstrumentationScope { Name = "Board.ServiceDefaults.Requests.RequestLoggingMiddleware" } };
+            var scopeLogs = new ScopeLogs { Scope = new InstrumentationScope { Name = "Board.Requests" } };
             foreach (var name in eventNames)
             {
                 scopeLogs.LogRecords.Add(new LogRecord

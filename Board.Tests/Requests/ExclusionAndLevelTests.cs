@@ -55,6 +55,24 @@ public sealed class ExclusionAndLevelTests
     }
 
     [Fact]
+    public async Task The_request_category_at_Warning_keeps_only_the_end_entries_of_failed_requests()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/ok", () => "fine"),
+            settings: new Dictionary<string, string?> { ["Logging:LogLevel:Board.Requests"] = "Warning" });
+        using var client = app.CreateClient();
+
+        (await client.GetAsync("/ok")).EnsureSuccessStatusCode();
+        await client.GetAsync("/missing");
+
+        var entries = app.Records().Where(r => r.EventName is "RequestStarted" or "RequestCompleted").ToList();
+        var end = Assert.Single(entries);
+        Assert.Equal("RequestCompleted", end.EventName);
+        Assert.Equal("/missing", end["url.path"]);
+        Assert.Equal(LogLevel.Warning, end.Level);
+    }
+
+    [Fact]
     public async Task Level_mapping_comes_from_configuration_with_exact_statuses_winning_over_classes()
     {
         await using var app = await TestWebApp.StartAsync(
@@ -72,7 +90,7 @@ public sealed class ExclusionAndLevelTests
                 ["StructuredLogging:Requests:StatusLevels:5xx"] = "Critical",
                 ["StructuredLogging:Requests:StatusLevels:2xx"] = "Debug",
                 ["StructuredLogging:Requests:ExceptionLevel"] = "Critical",
-                ["Logging:LogLevel:Board.ServiceDefaults"] = "Debug",
+                ["Logging:LogLevel:Board.Requests"] = "Debug",
             });
         using var client = app.CreateClient();
 

@@ -8,7 +8,7 @@ namespace Board.Tests.Requests;
 
 public sealed class RequestEntryTests : IAsyncLifetime
 {
-    private const string Category = "Board.ServiceDefaults.Requests.RequestLoggingMiddleware";
+    private const string Category = "Board.Requests";
     private TestWebApp _app = null!;
 
     public async Task InitializeAsync()

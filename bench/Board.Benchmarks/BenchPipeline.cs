@@ -43,12 +43,12 @@ internal sealed class BenchPipeline : IDisposable
 
         _host = builder.Build();
         _host.Start();
-        Logger = _host.Services.GetRequiredService<ILogger<RequestLoggingMiddleware>>();
+        Logger = _host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogEntries.Category);
     }
 
     public IServiceProvider Services => _host.Services;
 
-    public ILogger<RequestLoggingMiddleware> Logger { get; }
+    public ILogger Logger { get; }
 
     public LoggingOptions Options => _host.Services.GetRequiredService<LoggingOptions>();
 

@@ -82,7 +82,7 @@ public class FormatterBenchmarks
         var builder = _frameworkOutput.GetStringBuilder();
         builder.Clear();
         var entry = new LogEntry<RequestCompletedState>(
-            LogLevel.Information, "Board.ServiceDefaults.Requests.RequestLoggingMiddleware", RequestLogEntries.Completed, _state, null, RequestLogEntries.FormatCompleted);
+            LogLevel.Information, "Board.Requests", RequestLogEntries.Completed, _state, null, RequestLogEntries.FormatCompleted);
         _frameworkJson.Write(in entry, null, _frameworkOutput);
         return builder.Length;
     }

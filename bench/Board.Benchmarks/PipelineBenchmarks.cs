@@ -29,7 +29,7 @@ public class PipelineBenchmarks
         var options = _pipeline.Options;
         _middleware = new RequestLoggingMiddleware(
             static context => { context.Response.StatusCode = 200; return Task.CompletedTask; },
-            _pipeline.Logger,
+            _pipeline.Services.GetRequiredService<ILoggerFactory>(),
             new RequestLoggingSettings(options.Requests, null));
     }
 
