@@ -19,7 +19,10 @@ internal sealed class LineWriter : IDisposable
 
     private readonly Stream _output;
     private readonly int _maxPendingBytes;
-    private readonly object _gate = new();
+    // System.Threading.Lock: its uncontended enter and exit stay in managed code, where a Monitor on an object goes
+    // through the runtime's helpers, twice per line. Flush waits on a monitor of its own (_batchWritten).
+    private readonly Lock _gate = new();
+    private readonly object _batchWritten = new();
     private readonly Thread _thread;
     private readonly AutoResetEvent _wake = new(false);
 
@@ -82,15 +85,18 @@ internal sealed class LineWriter : IDisposable
     public bool Flush(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        lock (_gate)
+
+        // The writer pulses _batchWritten after each batch, taking it only once the batch's state is updated; the
+        // state is checked here while _batchWritten is held, so no pulse falls between the check and the wait.
+        lock (_batchWritten)
         {
-            while (_activeLength > 0 || _writing)
+            while (!Idle())
             {
                 _wake.Set();
                 var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_batchWritten, left))
                 {
-                    return _activeLength == 0 && !_writing;
+                    return Idle();
                 }
             }
 
@@ -181,8 +187,20 @@ internal sealed class LineWriter : IDisposable
 
                 _spare = buffer;
                 _writing = false;
-                Monitor.PulseAll(_gate);
             }
+
+            lock (_batchWritten)
+            {
+                Monitor.PulseAll(_batchWritten);
+            }
+        }
+    }
+
+    private bool Idle()
+    {
+        lock (_gate)
+        {
+            return _activeLength == 0 && !_writing;
         }
     }
 
