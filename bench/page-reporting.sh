@@ -7,9 +7,9 @@
 # mode cost 21.0 or 26.3 µs of CPU per request depending on the order of the runs. That is the hypervisor's cost,
 # not the pipeline's.
 #
-# PAGE_REPORTING=off (as root) stops the reporting for the run and touches PRETOUCH_MB of memory once, so that the
-# runs reuse pages the host already backs; the previous setting is restored on exit. Left unset, the machine is
-# measured as it is, and the state is printed either way.
+# PAGE_REPORTING=off (as root) stops the reporting for the run and touches all but 1 GB of the available memory
+# once (PRETOUCH_MB sets how much), so that the runs get pages the host already backs; the previous setting is
+# restored on exit. Left unset, the machine is measured as it is, and the state is printed either way.
 
 PAGE_REPORTING_ORDER=/sys/module/page_reporting/parameters/page_reporting_order
 PAGE_REPORTING_SAVED=""
@@ -30,13 +30,11 @@ page_reporting_prepare() {
   PAGE_REPORTING_SAVED=$(cat "$PAGE_REPORTING_ORDER")
   # Above the largest page order nothing is reported; kernels that refuse that value take the largest order.
   echo 11 >"$PAGE_REPORTING_ORDER" 2>/dev/null || echo 10 >"$PAGE_REPORTING_ORDER"
-  local available_mb touch_mb
-  available_mb=$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)
-  touch_mb=${PRETOUCH_MB:-$(( available_mb / 3 < 6144 ? available_mb / 3 : 6144 ))}
-  local scratch
-  scratch=$(mktemp -p /dev/shm board-pretouch.XXXXXX)
-  dd if=/dev/zero of="$scratch" bs=1M count="$touch_mb" status=none
-  rm -f "$scratch"
+  # The kernel does not prefer pages the host already backs, so nearly all free memory is touched: read from
+  # /dev/zero into one buffer of that size (anonymous memory, freed again when dd exits).
+  local touch_mb
+  touch_mb=${PRETOUCH_MB:-$(awk '/MemAvailable/ {print int($2 / 1024) - 1024}' /proc/meminfo)}
+  dd if=/dev/zero of=/dev/null bs="${touch_mb}M" count=1 iflag=fullblock status=none
   echo "free page reporting turned off for the run; $touch_mb MB touched once" >&2
 }
 
