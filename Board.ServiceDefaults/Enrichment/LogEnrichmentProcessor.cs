@@ -59,9 +59,23 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     {
         if (data.Attributes is { } own)
         {
+            // The request entries' keys are distinct by construction, so they skip the search for an earlier one;
+            // any other state may name a key twice ("{a} and {a}").
+            var distinct = own is EntryState;
             for (var i = 0; i < own.Count; i++)
             {
-                AddIfAbsent(attributes, own[i]);
+                var pair = own[i];
+                if (distinct)
+                {
+                    if (pair.Value is not null)
+                    {
+                        attributes.Add(pair);
+                    }
+                }
+                else
+                {
+                    AddIfAbsent(attributes, pair);
+                }
             }
         }
 

@@ -39,7 +39,9 @@ internal sealed class JsonLineFormatter : ILineFormatter
     [ThreadStatic] private static JsonLineFormatter? t_namesOwner;
     [ThreadStatic] private static NameSlot[]? t_names;
 
-    // The logger category, the template and the event name repeat record after record: encoded once per thread.
+    // The logger category, the template and the event name repeat record after record: encoded once per thread,
+    // found through the same kind of table, with a map by reference behind it.
+    [ThreadStatic] private static ValueSlot[]? t_valueSlots;
     [ThreadStatic] private static Dictionary<string, JsonEncodedText>? t_values;
 
     private readonly int _maxLineBytes;
@@ -173,6 +175,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
         var overridden = 0UL;
         if (withAttributes && attributes is not null)
         {
+            var names = NameTable();
             for (var i = 0; i < attributes.Count; i++)
             {
                 var (key, value) = attributes[i];
@@ -181,7 +184,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
                     continue;
                 }
 
-                var field = FieldFor(key);
+                var field = FieldFor(names, key);
                 if (field.ResourceIndex >= 0)
                 {
                     overridden |= 1UL << field.ResourceIndex;
@@ -253,17 +256,23 @@ internal sealed class JsonLineFormatter : ILineFormatter
             return;
         }
 
-        var values = t_values ??= new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
-        if (!values.TryGetValue(value, out var encoded))
+        ref var slot = ref (t_valueSlots ??= new ValueSlot[NameSlots])[SlotOf(value)];
+        if (!ReferenceEquals(slot.Text, value))
         {
-            encoded = JsonEncodedText.Encode(TextSanitizer.ReplaceLoneSurrogates(value), s_encoder);
-            if (values.Count < MaxCachedKeys)
+            var values = t_values ??= new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
+            if (!values.TryGetValue(value, out var encoded))
             {
-                values[value] = encoded;
+                encoded = JsonEncodedText.Encode(TextSanitizer.ReplaceLoneSurrogates(value), s_encoder);
+                if (values.Count < MaxCachedKeys)
+                {
+                    values[value] = encoded;
+                }
             }
+
+            slot = new ValueSlot(value, encoded);
         }
 
-        writer.WriteString(name, encoded);
+        writer.WriteString(name, slot.Encoded);
     }
 
     private const int TimestampLength = 27;
@@ -299,7 +308,8 @@ internal sealed class JsonLineFormatter : ILineFormatter
         }
     }
 
-    private FieldName FieldFor(string key)
+    // The table is this formatter's (its renames and resource decide the names): another formatter's is replaced.
+    private NameSlot[] NameTable()
     {
         var names = t_names;
         if (names is null || !ReferenceEquals(t_namesOwner, this))
@@ -308,6 +318,11 @@ internal sealed class JsonLineFormatter : ILineFormatter
             t_namesOwner = this;
         }
 
+        return names;
+    }
+
+    private FieldName FieldFor(NameSlot[] names, string key)
+    {
         ref var slot = ref names[SlotOf(key)];
         if (ReferenceEquals(slot.Key, key))
         {
@@ -337,11 +352,14 @@ internal sealed class JsonLineFormatter : ILineFormatter
         return field;
     }
 
-    // The keys of the request entries and the request context land in different slots. The caller skips empty keys.
-    internal static int SlotOf(string key) =>
-        (key.Length * 37 + key[0] * 11 + key[^1] * 3 + key[key.Length / 2]) & (NameSlots - 1);
+    // The keys of the request entries and the request context land in different slots.
+    internal static int SlotOf(string key) => key.Length == 0
+        ? 0
+        : (key.Length * 37 + key[0] * 11 + key[^1] * 3 + key[key.Length / 2]) & (NameSlots - 1);
 
     private readonly record struct NameSlot(string? Key, FieldName Field);
+
+    private readonly record struct ValueSlot(string? Text, JsonEncodedText Encoded);
 
     private readonly record struct FieldName(JsonEncodedText Name, int ResourceIndex);
 

@@ -70,7 +70,7 @@ public sealed class RenameFieldsTests
     }
 
     [Fact]
-    public void Names_stay_right_for_keys_that_share_a_slot_of_the_name_cache_and_for_keys_made_anew_each_time()
+    public void Names_and_categories_stay_right_when_they_share_a_slot_of_the_cache_and_for_keys_made_anew_each_time()
     {
         Assert.Equal(JsonLineFormatter.SlotOf("http.request.aborted"), JsonLineFormatter.SlotOf("exception.type"));
         using var harness = new LoggingHarness(Renames());
@@ -84,8 +84,18 @@ public sealed class RenameFieldsTests
             harness.Logger.Log(LogLevel.Information, default, new List<KeyValuePair<string, object?>> { new(key, 500 + i) }, null, (_, _) => "Made");
         }
 
+        // Logger categories go through a table of the same kind: two that share a slot, in turn ("logger" is "name" here).
+        var first = harness.LoggerFactory.CreateLogger("http.request.aborted");
+        var second = harness.LoggerFactory.CreateLogger("exception.type");
+        for (var i = 0; i < 2; i++)
+        {
+            first.LogInformation("One");
+            second.LogInformation("Two");
+        }
+
         var lines = harness.JsonLines();
-        Assert.Equal(9, lines.Count);
+        Assert.Equal(13, lines.Count);
+        Assert.Equal(["http.request.aborted", "exception.type", "http.request.aborted", "exception.type"], lines.Skip(9).Select(l => l.Text("name")));
         for (var i = 0; i < 3; i++)
         {
             Assert.True(lines[3 * i].GetProperty("http.request.aborted").GetBoolean());
