@@ -47,18 +47,20 @@ SINK_PID=$!
 until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# CPU of the runtime's tiered-compilation thread: the JIT re-compiling hot methods. It must be done before the
-# measured run starts (hence the warm-up), or the mode with the most new code pays for its compilation there.
-# The thread exits when idle and a new one starts later, so ticks are kept per thread id ("tid ticks" lines).
-jit_threads() {
+# CPU of named threads, as "tid ticks" lines: the runtime's tiered-compilation thread (jit_ms: the JIT re-compiling
+# hot methods, which must be done before the measured run starts, hence the warm-up, or the mode with the most new
+# code pays for its compilation there) and Board's stdout writer thread (writer_us: the write system calls, where a
+# machine's file and memory costs show). The JIT thread exits when idle and a new one starts later, so ticks are
+# kept per thread id.
+thread_ticks() {
   local t
   for t in /proc/"$1"/task/*; do
-    grep -q '^.NET Tiered' "$t/comm" 2>/dev/null && echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}')"
+    grep -q "$2" "$t/comm" 2>/dev/null && echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}')"
   done
   return 0
 }
-# Ticks spent between two jit_threads snapshots: threads seen in both by their difference, new ones whole.
-jit_spent() { awk 'NR == FNR {before[$1] = $2; next} {spent += $2 - ($1 in before ? before[$1] : 0)} END {print spent + 0}' "$1" "$2"; }
+# Ticks spent between two thread_ticks snapshots: threads seen in both by their difference, new ones whole.
+ticks_spent() { awk 'NR == FNR {before[$1] = $2; next} {spent += $2 - ($1 in before ? before[$1] : 0)} END {print spent + 0}' "$1" "$2"; }
 
 # Number of requests in a wrk report ("123456 requests in 15.00s, ...").
 wrk_requests() { awk '/requests in/ {print $1}' "$1"; }
@@ -70,7 +72,7 @@ wrk_latency() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 # count in "extra"), for b (no request id in the framework's lines) wrk's count plus the readiness probe.
 # otlp/req: RequestStarted + RequestCompleted records the receiver got, per request.
 page_reporting_state
-printf '%-5s %-4s %10s %9s %9s %10s %7s %9s %9s %6s %9s %9s %7s\n' round mode req/s p50 p99 cpu_us/req jit_ms vmhwm_mb requests extra lines/req otlp/req at_stop
+printf '%-5s %-4s %10s %9s %9s %10s %9s %7s %9s %9s %6s %9s %9s %7s\n' round mode req/s p50 p99 cpu_us/req writer_us jit_ms vmhwm_mb requests extra lines/req otlp/req at_stop
 for round in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do
     tag="r${round}-${mode}"
@@ -88,11 +90,13 @@ for round in $(seq 1 "$ROUNDS"); do
     probes=1
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$URL" >"$OUT/$tag.warmup"
     before=$(cpu_ticks "$APP_PID")
-    jit_threads "$APP_PID" >"$OUT/jit.before"
+    thread_ticks "$APP_PID" '^.NET Tiered' >"$OUT/jit.before"
+    thread_ticks "$APP_PID" '^Board log write' >"$OUT/writer.before"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" >"$OUT/$tag.wrk"
     after=$(cpu_ticks "$APP_PID")
-    jit_threads "$APP_PID" >"$OUT/jit.after"
-    jit_ms=$(( $(jit_spent "$OUT/jit.before" "$OUT/jit.after") * 1000 / TICKS ))
+    thread_ticks "$APP_PID" '^.NET Tiered' >"$OUT/jit.after"
+    thread_ticks "$APP_PID" '^Board log write' >"$OUT/writer.after"
+    jit_ms=$(( $(ticks_spent "$OUT/jit.before" "$OUT/jit.after") * 1000 / TICKS ))
     hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$APP_PID/status")
     # Give the OTLP batch processor (1 s schedule) time to send what is queued, then stop gracefully, which
     # flushes both sinks. otlp/req counts what arrived after the stop; "at_stop" what arrived only during it.
@@ -125,11 +129,12 @@ for round in $(seq 1 "$ROUNDS"); do
     at_stop=$(( (s1 - s2) + (c1 - c2) ))
     rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$tag.wrk")
     cpu_us=$(awk -v d=$((after - before)) -v t="$TICKS" -v n="$measured" 'BEGIN {printf "%.1f", d / t * 1e6 / n}')
-    printf '%-5s %-4s %10s %9s %9s %10s %7s %9.1f %9s %6s %9s %9s %7s\n' "$round" "$mode" "$rps" \
-      "$(wrk_latency "$OUT/$tag.wrk" 50%)" "$(wrk_latency "$OUT/$tag.wrk" 99%)" "$cpu_us" "$jit_ms" "$(awk -v k="$hwm_kb" 'BEGIN {print k / 1024}')" \
+    writer_us=$(awk -v d="$(ticks_spent "$OUT/writer.before" "$OUT/writer.after")" -v t="$TICKS" -v n="$measured" 'BEGIN {printf "%.2f", d / t * 1e6 / n}')
+    printf '%-5s %-4s %10s %9s %9s %10s %9s %7s %9.1f %9s %6s %9s %9s %7s\n' "$round" "$mode" "$rps" \
+      "$(wrk_latency "$OUT/$tag.wrk" 50%)" "$(wrk_latency "$OUT/$tag.wrk" 99%)" "$cpu_us" "$writer_us" "$jit_ms" "$(awk -v k="$hwm_kb" 'BEGIN {print k / 1024}')" \
       "$total" "$((served - total))" "$(awk -v l="$lines" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$(awk -v l="$otlp" -v n="$served" 'BEGIN {printf "%.4f", l / n}')" "$at_stop"
     grep -E 'Non-2xx|Socket errors' "$OUT/$tag.wrk" >&2 || true
-    echo "$round $mode $rps $cpu_us $jit_ms $hwm_kb $total $served $lines $otlp $at_stop $(wrk_latency "$OUT/$tag.wrk" 50%) $(wrk_latency "$OUT/$tag.wrk" 99%)" >>"$OUT/results.txt"
+    echo "$round $mode $rps $cpu_us $writer_us $jit_ms $hwm_kb $total $served $lines $otlp $at_stop $(wrk_latency "$OUT/$tag.wrk" 50%) $(wrk_latency "$OUT/$tag.wrk" 99%)" >>"$OUT/results.txt"
     # A mode's stdout is a gigabyte or more: counted, then removed unless KEEP_OUTPUT=1.
     [ "${KEEP_OUTPUT:-0}" = 1 ] || rm -f "$OUT/$tag.stdout"
   done
