@@ -25,7 +25,11 @@ page_reporting_state() {
 }
 
 page_reporting_prepare() {
-  [ "${PAGE_REPORTING:-}" = off ] || return 0
+  case ${PAGE_REPORTING:-} in
+    off) ;;
+    "") return 0 ;;
+    *) echo "PAGE_REPORTING is '$PAGE_REPORTING'; it can only be 'off' (or unset, to measure the machine as it is)" >&2; return 1 ;;
+  esac
   [ -w "$PAGE_REPORTING_ORDER" ] || { echo "PAGE_REPORTING=off needs root and $PAGE_REPORTING_ORDER" >&2; return 1; }
   PAGE_REPORTING_SAVED=$(cat "$PAGE_REPORTING_ORDER")
   # Above the largest page order nothing is reported; kernels that refuse that value take the largest order.
@@ -34,7 +38,7 @@ page_reporting_prepare() {
   # /dev/zero into one buffer of that size (anonymous memory, freed again when dd exits).
   local touch_mb
   touch_mb=${PRETOUCH_MB:-$(awk '/MemAvailable/ {print int($2 / 1024) - 1024}' /proc/meminfo)}
-  dd if=/dev/zero of=/dev/null bs="${touch_mb}M" count=1 iflag=fullblock status=none
+  [ "$touch_mb" -gt 0 ] && dd if=/dev/zero of=/dev/null bs="${touch_mb}M" count=1 iflag=fullblock status=none
   echo "free page reporting turned off for the run; $touch_mb MB touched once" >&2
 }
 
