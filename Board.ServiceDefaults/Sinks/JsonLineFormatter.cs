@@ -35,7 +35,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
     // Keys are nearly always the same string instances (literals, a logger's template names), so a small per-thread
     // table, indexed by the key's length and three of its characters, answers by reference without hashing the text
     // or calling a comparer; a miss takes the shared map by value and then the slot.
-    private const int NameSlots = 256;
+    private const int CacheSlots = 256;
     [ThreadStatic] private static JsonLineFormatter? t_namesOwner;
     [ThreadStatic] private static NameSlot[]? t_names;
 
@@ -256,7 +256,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
             return;
         }
 
-        ref var slot = ref (t_valueSlots ??= new ValueSlot[NameSlots])[SlotOf(value)];
+        ref var slot = ref (t_valueSlots ??= new ValueSlot[CacheSlots])[SlotOf(value)];
         if (!ReferenceEquals(slot.Text, value))
         {
             var values = t_values ??= new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
@@ -314,7 +314,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
         var names = t_names;
         if (names is null || !ReferenceEquals(t_namesOwner, this))
         {
-            names = t_names = new NameSlot[NameSlots];
+            names = t_names = new NameSlot[CacheSlots];
             t_namesOwner = this;
         }
 
@@ -355,7 +355,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
     // The keys of the request entries and the request context land in different slots.
     internal static int SlotOf(string key) => key.Length == 0
         ? 0
-        : (key.Length * 37 + key[0] * 11 + key[^1] * 3 + key[key.Length / 2]) & (NameSlots - 1);
+        : (key.Length * 37 + key[0] * 11 + key[^1] * 3 + key[key.Length / 2]) & (CacheSlots - 1);
 
     private readonly record struct NameSlot(string? Key, FieldName Field);
 
