@@ -2,7 +2,8 @@
 # Macro benchmark: Board.Web's GET /alive under wrk on 127.0.0.1, logging modes alternating, in rounds.
 #   the modes a to f are defined in bench/modes.sh; MODES picks them (default "a b c d"; "a e f c" takes (c) apart)
 # Usage: bench/load.sh [seconds per mode, default 15] [rounds, default 2]   (needs wrk; stops by itself)
-# Prints one table row per mode and round; raw wrk output stays in $OUT (printed at the end), and the apps' stdout
+# Prints one table row per mode and round, then the summary of bench/summarize.sh (ratios to (a) of the same round,
+# disturbed rounds, the targets); raw wrk output stays in $OUT (printed at the end), and the apps' stdout
 # too with KEEP_OUTPUT=1 (it is gigabytes). PAGE_REPORTING=off (root) keeps a VM's free page reporting out of the
 # figures: see bench/page-reporting.sh.
 set -euo pipefail
@@ -139,4 +140,6 @@ for round in $(seq 1 "$ROUNDS"); do
     [ "${KEEP_OUTPUT:-0}" = 1 ] || rm -f "$OUT/$tag.stdout"
   done
 done
+# Ratios to (a), the disturbed rounds and the targets (bench/summarize.sh reads several runs' results.txt together).
+"$ROOT/bench/summarize.sh" "$OUT/results.txt"
 echo "raw output: $OUT" >&2

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Board.Tests.Collector;
+using Board.Tests.Support;
 
 namespace Board.Tests.Deploy;
 
@@ -22,26 +22,8 @@ public sealed class DeployScriptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    private (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo("/bin/bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(RepoFiles.PathOf("deploy", "deploy-collector-config.sh"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["PATH"] = _temp + ":" + Environment.GetEnvironmentVariable("PATH");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(30_000), "script did not finish");
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private (int ExitCode, string Output, string Error) Run(params string[] args) =>
+        BashScript.Run(RepoFiles.PathOf("deploy", "deploy-collector-config.sh"), args, pathPrefix: _temp);
 
     private string[] Calls => File.Exists(Recorded) ? File.ReadAllLines(Recorded) : [];
 
