@@ -15,7 +15,7 @@ for file in "$@"; do
   [ -r "$file" ] || { echo "bench/summarize.sh: cannot read '$file'" >&2; exit 2; }
 done
 
-awk -v disturbed_above="${DISTURBED_ABOVE:-0.20}" -v runs=$# '
+awk -v disturbed_above="${DISTURBED_ABOVE:-0.20}" -v runs=$# -f "$(dirname "$0")/stats.awk" -f /dev/stdin "$@" <<'AWK'
 # results.txt columns (load.sh): round mode rps cpu_us writer_us jit_ms hwm_kb total served lines otlp at_stop p50 p99
 function micros(text,    value) {
   value = text + 0
@@ -23,11 +23,6 @@ function micros(text,    value) {
   if (text ~ /ms$/) return value * 1000
   if (text ~ /s$/) return value * 1000000
   return value
-}
-function median(list, n,    i, j, t, sorted) {
-  for (i = 1; i <= n; i++) sorted[i] = list[i]
-  for (i = 2; i <= n; i++) for (j = i; j > 1 && sorted[j - 1] > sorted[j]; j--) { t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t }
-  return n % 2 ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
 }
 function per_request(count, served) { return served > 0 ? count / served : 0 }
 
@@ -80,7 +75,7 @@ END {
 
   quiet = 0
   for (r = 1; r <= round_count; r++) if (marks[rounds[r]] == "" && ((rounds[r], "a") in ran)) quiet_rounds[++quiet] = rounds[r]
-  printf "\nDisturbed (*): CPU per request more than %d%% above the mode'\''s median over the %d rounds. Targets read on the %d rounds without one", disturbed_above * 100, round_count, quiet
+  printf "\nDisturbed (*): CPU per request more than %d%% above the mode's median over the %d rounds. Targets read on the %d rounds without one", disturbed_above * 100, round_count, quiet
   if (quiet == 0) { printf ": none.\n"; exit 0 }
   list_text = ""
   for (q = 1; q <= quiet; q++) list_text = list_text (q > 1 ? ", " : "") quiet_rounds[q]
@@ -132,4 +127,4 @@ function records(mode,    r, key, n, exact_lines, exact_otlp) {
   if (mode == "d") printf "; exactly 2 OTLP records: in %d of %d", exact_otlp, n
   printf "\n"
 }
-' "$@"
+AWK

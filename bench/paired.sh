@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Macro benchmark in short windows: one warm Board.Web process per mode, all started together, and wrk on 127.0.0.1
+# moving from one to the next every few seconds, (a) before and after every other mode: a b a c a d a b ...
+# Each mode's window is compared with the mean of the (a) windows on either side of it, a few seconds away, so a
+# comparison rarely spans one of the machine's slow phases (bench/steadiness.sh), which last 20 s or more, where
+# load.sh's fresh process per mode puts minutes between a mode and its baseline. The idle processes cost nothing
+# while another is measured. load.sh stays the check that no record is dropped; this is the ratio.
+# What the logging modes write to stdout goes to a file, emptied after each of their windows (which drops its dirty
+# pages before the kernel writes them back), so no window pays for the disk writes of another: this measures the
+# logging up to the page cache. KEEP_STDOUT=1 lets the files grow instead, and the kernel's writeback, with its
+# throttling of the writer, falls into whichever window it happens in. The files are removed at the end either way.
+# Usage: bench/paired.sh [cycles, default 12] [seconds per window, default 5]   MODES (default "b c d") are compared
+#        bench/paired.sh --summarize rows.txt                                  the summary of an earlier run's rows
+# Needs wrk; stops by itself. PAGE_REPORTING=off as in load.sh (bench/page-reporting.sh).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+# rows: cycle mode rps cpu_us baseline_rps baseline_cpu_us (the baseline: the mean of the (a) windows either side)
+summarize() {
+  awk -f "$ROOT/bench/stats.awk" -f /dev/stdin "$@" <<'AWK'
+  # ratio: the median over the windows of req/s to the (a) baseline; cpu_us+: the median of CPU per request over it.
+  NF == 6 && $1 ~ /^[0-9]+$/ {
+    if (!($2 in count)) order[++modes] = $2
+    k = ++count[$2]
+    ratio[$2, k] = $3 / $5; extra[$2, k] = $4 - $6
+    cycle_ratio[$1, $2] = $3 / $5
+  }
+  END {
+    if (modes == 0) { print "bench/paired.sh: no rows to summarize" > "/dev/stderr"; exit 1 }
+    printf "%-5s %7s %7s %10s %14s\n", "mode", "windows", "ratio", "quartiles", "cpu_us+"
+    for (m = 1; m <= modes; m++) {
+      mode = order[m]; n = count[mode]
+      for (i = 1; i <= n; i++) { r[i] = ratio[mode, i]; e[i] = extra[mode, i] }
+      printf "%-5s %7d %7.2f %4.2f-%4.2f %+14.1f\n", mode, n, median(r, n), quartile(r, n, 0.25), quartile(r, n, 0.75), median(e, n)
+      median_ratio[mode] = median(r, n)
+    }
+    if ("c" in count) printf "(c) >= 0.85 of (a): %s (median %.2f)\n", (median_ratio["c"] >= 0.85 ? "met" : "not met"), median_ratio["c"]
+    if ("d" in count) printf "(d) >= 0.70 of (a): %s (median %.2f)\n", (median_ratio["d"] >= 0.70 ? "met" : "not met"), median_ratio["d"]
+    for (m = 1; m <= modes; m++) {
+      mode = order[m]
+      if (mode == "b" || !("b" in count)) continue
+      ahead = 0; cycles = 0
+      for (key in cycle_ratio) {
+        split(key, part, SUBSEP)
+        if (part[2] != mode || !((part[1], "b") in cycle_ratio)) continue
+        cycles++
+        ahead += cycle_ratio[key] > cycle_ratio[part[1], "b"]
+      }
+      printf "(%s) ahead of (b): in %d of %d cycles\n", mode, ahead, cycles
+    }
+  }
+AWK
+}
+
+if [ "${1:-}" = --summarize ]; then
+  [ -r "${2:-}" ] || { echo "usage: bench/paired.sh --summarize rows.txt (cannot read '${2:-}')" >&2; exit 2; }
+  summarize "$2"
+  exit
+fi
+
+CYCLES=${1:-12}
+WINDOW=${2:-5}
+WARMUP=${WARMUP:-10}
+MODES=${MODES:-"b c d"}
+FIRST_PORT=${PORT:-5099}
+SINK_PORT=${SINK_PORT:-4318}
+OUT=${OUT:-$(mktemp -d -t board-paired.XXXXXX)}
+TICKS=$(getconf CLK_TCK)
+# shellcheck source=bench/modes.sh
+. "$ROOT/bench/modes.sh"
+# shellcheck source=bench/page-reporting.sh
+. "$ROOT/bench/page-reporting.sh"
+
+command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+for mode in $MODES; do
+  [ "$mode" != a ] || { echo "MODES are compared with (a); leave a out" >&2; exit 1; }
+  mode_env "$mode" >/dev/null || exit 1
+done
+
+dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
+dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
+
+declare -A PID PORT
+SINK_PID=""
+cleanup() {
+  local pid
+  for pid in "${PID[@]}" $SINK_PID; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$OUT"/db-* "$OUT"/*.stdout
+  page_reporting_restore
+}
+trap cleanup EXIT
+page_reporting_prepare
+
+dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
+SINK_PID=$!
+until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+
+port=$FIRST_PORT
+for mode in a $MODES; do
+  PORT[$mode]=$port
+  mkdir -p "$OUT/db-$mode"
+  (cd "$ROOT/Board.Web" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
+      ConnectionStrings__Board="Data Source=$OUT/db-$mode/board.db" $(mode_env "$mode") \
+      dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$OUT/$mode.stdout" 2>"$OUT/$mode.stderr") &
+  PID[$mode]=$!
+  port=$((port + 1))
+done
+for mode in a $MODES; do
+  until curl -sf -o /dev/null "http://127.0.0.1:${PORT[$mode]}/alive"; do
+    sleep 0.2
+    kill -0 "${PID[$mode]}" 2>/dev/null || { echo "Board.Web ($mode) exited; see $OUT/$mode.stderr" >&2; exit 1; }
+  done
+  wrk -t2 -c32 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$mode]}/alive" >/dev/null
+done
+
+# One window of a mode: "req/s cpu_us_per_request".
+window() {
+  local before after requests
+  before=$(awk '{print $14 + $15}' "/proc/${PID[$1]}/stat")
+  wrk -t2 -c32 -d"${WINDOW}s" "http://127.0.0.1:${PORT[$1]}/alive" >"$OUT/window.wrk"
+  after=$(awk '{print $14 + $15}' "/proc/${PID[$1]}/stat")
+  requests=$(awk '/requests in/ {print $1}' "$OUT/window.wrk")
+  [ "${KEEP_STDOUT:-0}" = 1 ] || : >"$OUT/$1.stdout"
+  echo "$(awk '/Requests\/sec/ {print $2}' "$OUT/window.wrk") $(awk -v d=$((after - before)) -v t="$TICKS" -v n="$requests" 'BEGIN {printf "%.2f", d / t * 1e6 / n}')"
+}
+
+page_reporting_state
+echo "modes a $MODES in one warm process each, windows of ${WINDOW}s, (a) before and after every other mode;" \
+  "stdout files $([ "${KEEP_STDOUT:-0}" = 1 ] && echo "kept growing" || echo "emptied after each window")"
+printf '%-6s %-5s %10s %10s %10s %10s %7s\n' cycle mode req/s cpu_us/req a_req/s a_cpu_us ratio
+read -r a_rps a_cpu <<<"$(window a)"
+for cycle in $(seq 1 "$CYCLES"); do
+  for mode in $MODES; do
+    read -r rps cpu <<<"$(window "$mode")"
+    read -r next_rps next_cpu <<<"$(window a)"
+    base_rps=$(awk -v x="$a_rps" -v y="$next_rps" 'BEGIN {printf "%.2f", (x + y) / 2}')
+    base_cpu=$(awk -v x="$a_cpu" -v y="$next_cpu" 'BEGIN {printf "%.2f", (x + y) / 2}')
+    echo "$cycle $mode $rps $cpu $base_rps $base_cpu" >>"$OUT/rows.txt"
+    awk -v c="$cycle" -v m="$mode" -v r="$rps" -v u="$cpu" -v br="$base_rps" -v bu="$base_cpu" \
+      'BEGIN {printf "%-6s %-5s %10.0f %10.2f %10.0f %10.2f %7.3f\n", c, m, r, u, br, bu, r / br}'
+    a_rps=$next_rps; a_cpu=$next_cpu
+  done
+done
+echo
+summarize "$OUT/rows.txt"
+echo "rows: $OUT/rows.txt" >&2
