@@ -30,7 +30,6 @@ for mode in $MODES; do mode_env "$mode" >/dev/null || exit 1; done
 
 dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
 dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
-WEB_DLL="$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll"
 SINK_DLL="$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll"
 
 SINK_PID=""
@@ -79,15 +78,10 @@ for round in $(seq 1 "$ROUNDS"); do
     tag="r${round}-${mode}"
     db=$(mktemp -d -t board-db.XXXXXX)
     sink_before=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
-    (cd "$ROOT/Board.Web" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
-        ConnectionStrings__Board="Data Source=$db/board.db" $(mode_env "$mode") \
-        dotnet "$WEB_DLL" >"$OUT/$tag.stdout" 2>"$OUT/$tag.stderr") &
-    APP_PID=$!
+    start_board "$mode" "$PORT" "$db" "$OUT/$tag.stdout" "$OUT/$tag.stderr"
+    APP_PID=$BOARD_PID
     probes=0
-    until curl -sf -o /dev/null "$URL"; do
-      sleep 0.2
-      kill -0 "$APP_PID" 2>/dev/null || { echo "Board.Web ($tag) exited; see $OUT/$tag.stderr" >&2; exit 1; }
-    done
+    wait_for_board "$APP_PID" "$URL" "$OUT/$tag.stderr"
     probes=1
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$URL" >"$OUT/$tag.warmup"
     before=$(cpu_ticks "$APP_PID")

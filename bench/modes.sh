@@ -1,4 +1,5 @@
-# The logging modes of the macro benchmarks, shared by load.sh and profile.sh (sourced; needs SINK_PORT).
+# The logging modes of the macro benchmarks, and how Board.Web is started in one, shared by the bench scripts
+# (sourced; needs ROOT and SINK_PORT).
 #   a  request logging off, no console sink                      (the baseline every ratio is taken to)
 #   b  the framework's hosting entries + built-in JSON console   (StructuredLogging:Enabled=false)
 #   c  Board's START+END pipeline, stdout JSON redirected to a file
@@ -25,4 +26,24 @@ mode_env() {
     f) echo "StructuredLogging__Console__Format=None StructuredLogging__Requests__ExcludedPaths__0=/none" ;;
     *) echo "unknown mode '$1' (a b c d e f)" >&2; return 1 ;;
   esac
+}
+
+# Starts Board.Web (the Release build) in mode $1 on 127.0.0.1:$2, its SQLite database in directory $3, stdout to
+# $4 and stderr to $5; further NAME=value arguments are set as well. Sets BOARD_PID.
+start_board() {
+  local mode=$1 port=$2 db=$3 out=$4 err=$5
+  shift 5
+  (cd "$ROOT/Board.Web" && exec env "$@" ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
+      ConnectionStrings__Board="Data Source=$db/board.db" $(mode_env "$mode") \
+      dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$out" 2>"$err") &
+  BOARD_PID=$!
+}
+
+# Waits until the Board.Web of pid $1 answers at $2; if it exits first, says so, pointing at its stderr ($3), and
+# stops the script.
+wait_for_board() {
+  until curl -sf -o /dev/null "$2"; do
+    sleep 0.2
+    kill -0 "$1" 2>/dev/null || { echo "Board.Web exited; see $3" >&2; exit 1; }
+  done
 }

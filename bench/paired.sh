@@ -100,17 +100,12 @@ port=$FIRST_PORT
 for mode in a $MODES; do
   PORT[$mode]=$port
   mkdir -p "$OUT/db-$mode"
-  (cd "$ROOT/Board.Web" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
-      ConnectionStrings__Board="Data Source=$OUT/db-$mode/board.db" $(mode_env "$mode") \
-      dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$OUT/$mode.stdout" 2>"$OUT/$mode.stderr") &
-  PID[$mode]=$!
+  start_board "$mode" "$port" "$OUT/db-$mode" "$OUT/$mode.stdout" "$OUT/$mode.stderr"
+  PID[$mode]=$BOARD_PID
   port=$((port + 1))
 done
 for mode in a $MODES; do
-  until curl -sf -o /dev/null "http://127.0.0.1:${PORT[$mode]}/alive"; do
-    sleep 0.2
-    kill -0 "${PID[$mode]}" 2>/dev/null || { echo "Board.Web ($mode) exited; see $OUT/$mode.stderr" >&2; exit 1; }
-  done
+  wait_for_board "${PID[$mode]}" "http://127.0.0.1:${PORT[$mode]}/alive" "$OUT/$mode.stderr"
   wrk -t2 -c32 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$mode]}/alive" >/dev/null
 done
 

@@ -45,14 +45,9 @@ if [ "$MODE" = d ]; then
 fi
 
 # The perf map names jitted frames; W^X off keeps their addresses stable.
-(cd "$ROOT/Board.Web" && exec env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ASPNETCORE_ENVIRONMENT=Production \
-    ASPNETCORE_URLS="http://127.0.0.1:$PORT" ConnectionStrings__Board="Data Source=$DB/board.db" $(mode_env "$MODE") \
-    dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$OUT/app.stdout" 2>"$OUT/app.stderr") &
-APP_PID=$!
-until curl -sf -o /dev/null "$URL"; do
-  sleep 0.2
-  kill -0 "$APP_PID" 2>/dev/null || { echo "Board.Web exited; see $OUT/app.stderr" >&2; exit 1; }
-done
+start_board "$MODE" "$PORT" "$DB" "$OUT/app.stdout" "$OUT/app.stderr" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+APP_PID=$BOARD_PID
+wait_for_board "$APP_PID" "$URL" "$OUT/app.stderr"
 wrk -t2 -c32 -d"${WARMUP}s" "$URL" >/dev/null
 
 # wrk runs a little longer than perf on both sides, so that every sample is taken under load.
