@@ -30,7 +30,6 @@ for mode in $MODES; do mode_env "$mode" >/dev/null || exit 1; done
 
 dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
 dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
-SINK_DLL="$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll"
 
 SINK_PID=""
 APP_PID=""
@@ -42,9 +41,7 @@ cleanup() {
 trap cleanup EXIT
 page_reporting_prepare
 
-dotnet "$SINK_DLL" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
-SINK_PID=$!
-until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+start_sink "$OUT/sink.log"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # CPU of named threads, as "tid ticks" lines: the runtime's tiered-compilation thread (jit_ms: the JIT re-compiling
@@ -80,9 +77,7 @@ for round in $(seq 1 "$ROUNDS"); do
     sink_before=$(curl -sf "http://127.0.0.1:$SINK_PORT/count")
     start_board "$mode" "$PORT" "$db" "$OUT/$tag.stdout" "$OUT/$tag.stderr"
     APP_PID=$BOARD_PID
-    probes=0
     wait_for_board "$APP_PID" "$URL" "$OUT/$tag.stderr"
-    probes=1
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$URL" >"$OUT/$tag.warmup"
     before=$(cpu_ticks "$APP_PID")
     thread_ticks "$APP_PID" '^.NET Tiered' >"$OUT/jit.before"
@@ -111,7 +106,8 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 
     measured=$(wrk_requests "$OUT/$tag.wrk")
-    total=$(( probes + $(wrk_requests "$OUT/$tag.warmup") + measured ))
+    # The readiness probe that answered is one request more.
+    total=$(( 1 + $(wrk_requests "$OUT/$tag.warmup") + measured ))
     served=$total
     case $mode in
       a|e|f) lines=$(grep -c '"event_name":"RequestCompleted"' "$OUT/$tag.stdout" || true) ;;

@@ -39,6 +39,14 @@ start_board() {
   BOARD_PID=$!
 }
 
+# Starts the OTLP receiver (bench/Board.OtlpSink, built Release) on 127.0.0.1:$SINK_PORT, its output to $1, and
+# waits until it answers. Sets SINK_PID.
+start_sink() {
+  dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$1" 2>&1 &
+  SINK_PID=$!
+  until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+}
+
 # Waits until the Board.Web of pid $1 answers at $2; if it exits first, says so, pointing at its stderr ($3), and
 # stops the script.
 wait_for_board() {

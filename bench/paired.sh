@@ -92,9 +92,7 @@ cleanup() {
 trap cleanup EXIT
 page_reporting_prepare
 
-dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
-SINK_PID=$!
-until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+start_sink "$OUT/sink.log"
 
 port=$FIRST_PORT
 for mode in a $MODES; do

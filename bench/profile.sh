@@ -39,9 +39,7 @@ trap cleanup EXIT
 page_reporting_prepare
 
 if [ "$MODE" = d ]; then
-  dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
-  SINK_PID=$!
-  until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+  start_sink "$OUT/sink.log"
 fi
 
 # The perf map names jitted frames; W^X off keeps their addresses stable.

@@ -11,29 +11,25 @@ SINK_PORT=${SINK_PORT:-4318}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$(mktemp -d -t board-soak.XXXXXX)}
 URL="http://127.0.0.1:$PORT/alive"
+OTLP_SIGNALS=all
+# shellcheck source=bench/modes.sh
+. "$ROOT/bench/modes.sh"
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 
 dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
 dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
 
-APP_PID=""; SINK_PID=""; WRK_PID=""
-cleanup() { for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done; page_reporting_restore; }
+APP_PID=""; SINK_PID=""; WRK_PID=""; DB=$(mktemp -d -t board-db.XXXXXX)
+cleanup() { for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done; rm -rf "$DB"; page_reporting_restore; }
 trap cleanup EXIT
 page_reporting_prepare
 
-dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$OUT/sink.log" 2>&1 &
-SINK_PID=$!
-until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+start_sink "$OUT/sink.log"
 
-db=$(mktemp -d -t board-db.XXXXXX)
-(cd "$ROOT/Board.Web" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
-    ConnectionStrings__Board="Data Source=$db/board.db" StructuredLogging__Console__Format=Json \
-    StructuredLogging__Requests__ExcludedPaths__0=/none \
-    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
-    dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$OUT/app.stdout" 2>"$OUT/app.stderr") &
-APP_PID=$!
-until curl -sf -o /dev/null "$URL"; do sleep 0.2; done
+start_board d "$PORT" "$DB" "$OUT/app.stdout" "$OUT/app.stderr"
+APP_PID=$BOARD_PID
+wait_for_board "$APP_PID" "$URL" "$OUT/app.stderr"
 
 wrk -t2 -c32 -d"${SECONDS_TOTAL}s" --latency "$URL" >"$OUT/wrk.txt" &
 WRK_PID=$!
