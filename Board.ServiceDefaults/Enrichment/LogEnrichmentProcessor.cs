@@ -64,17 +64,15 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             var distinct = own is EntryState;
             for (var i = 0; i < own.Count; i++)
             {
+                // Read once: an entry's indexer makes the pair anew, boxing its number.
                 var pair = own[i];
-                if (distinct)
-                {
-                    if (pair.Value is not null)
-                    {
-                        attributes.Add(pair);
-                    }
-                }
-                else
+                if (!distinct)
                 {
                     AddIfAbsent(attributes, pair);
+                }
+                else if (pair.Value is not null)
+                {
+                    attributes.Add(pair);
                 }
             }
         }

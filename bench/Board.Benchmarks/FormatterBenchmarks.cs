@@ -82,7 +82,7 @@ public class FormatterBenchmarks
         var builder = _frameworkOutput.GetStringBuilder();
         builder.Clear();
         var entry = new LogEntry<RequestCompletedState>(
-            LogLevel.Information, "Board.Requests", RequestLogEntries.Completed, _state, null, RequestLogEntries.FormatCompleted);
+            LogLevel.Information, RequestLogEntries.Category, RequestLogEntries.Completed, _state, null, RequestLogEntries.FormatCompleted);
         _frameworkJson.Write(in entry, null, _frameworkOutput);
         return builder.Length;
     }
