@@ -57,6 +57,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
 
     private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList)
     {
+        var keys = new KeySummary();
         if (data.Attributes is { } own)
         {
             // The request entries' keys are distinct by construction, so they skip the search for an earlier one;
@@ -68,11 +69,12 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
                 var pair = own[i];
                 if (!distinct)
                 {
-                    AddIfAbsent(attributes, pair);
+                    AddIfAbsent(attributes, ref keys, pair);
                 }
                 else if (pair.Value is not null)
                 {
                     attributes.Add(pair);
+                    keys.Include(pair.Key);
                 }
             }
         }
@@ -89,28 +91,28 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
                 case IReadOnlyList<KeyValuePair<string, object?>> list:
                     for (var j = 0; j < list.Count; j++)
                     {
-                        AddScopeField(attributes, list[j]);
+                        AddScopeField(attributes, ref keys, list[j]);
                     }
 
                     break;
                 case Dictionary<string, object?> dictionary:
                     foreach (var pair in dictionary)
                     {
-                        AddScopeField(attributes, pair);
+                        AddScopeField(attributes, ref keys, pair);
                     }
 
                     break;
                 case IEnumerable<KeyValuePair<string, object?>> pairs:
                     foreach (var pair in pairs)
                     {
-                        AddScopeField(attributes, pair);
+                        AddScopeField(attributes, ref keys, pair);
                     }
 
                     break;
                 case IEnumerable<KeyValuePair<string, string?>> textPairs:
                     foreach (var pair in textPairs)
                     {
-                        AddIfAbsent(attributes, new(pair.Key, pair.Value));
+                        AddIfAbsent(attributes, ref keys, new(pair.Key, pair.Value));
                     }
 
                     break;
@@ -124,33 +126,34 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
 
         if (plainScopes is not null)
         {
-            AddIfAbsent(attributes, new(PlainScopeKey, plainScopes));
+            AddIfAbsent(attributes, ref keys, new(PlainScopeKey, plainScopes));
         }
 
         if (RequestLogContext.Current is { } request)
         {
-            AddIfAbsent(attributes, new("http.request.method", request.Method));
-            AddIfAbsent(attributes, new("url.path", request.Path));
+            AddIfAbsent(attributes, ref keys, new("http.request.method", request.Method));
+            AddIfAbsent(attributes, ref keys, new("url.path", request.Path));
             if (request.Route is { } route)
             {
-                AddIfAbsent(attributes, new("http.route", route));
+                AddIfAbsent(attributes, ref keys, new("http.route", route));
             }
 
-            AddIfAbsent(attributes, new("client.address", request.ClientAddress));
-            AddIfAbsent(attributes, new("request.id", request.RequestId));
+            AddIfAbsent(attributes, ref keys, new("client.address", request.ClientAddress));
+            AddIfAbsent(attributes, ref keys, new("request.id", request.RequestId));
         }
 
         if (data.Exception is { } exception)
         {
             // The full type name (OTLP would send the short one) and one copy: the record carries no Exception
             // object any more, so no sink adds exception fields a second time.
-            Set(attributes, "exception.type", exception.GetType().FullName);
-            Set(attributes, "exception.message", exception.Message);
-            Set(attributes, "exception.stacktrace", exception.ToString());
+            Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
+            Set(attributes, ref keys, "exception.message", exception.Message);
+            Set(attributes, ref keys, "exception.stacktrace", exception.ToString());
             data.Exception = null;
         }
 
-        if (redactor.IsActive)
+        // Most records hold no personal key at all, and the summary says so without looking at each attribute.
+        if (redactor.IsActive && keys.MayContainAny(redactor.KeySummary))
         {
             RedactPersonalData(data, attributes);
         }
@@ -178,28 +181,29 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
-    private static void AddScopeField(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
+    private static void AddScopeField(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, KeyValuePair<string, object?> pair)
     {
         if (pair.Key != OriginalFormatKey)
         {
-            AddIfAbsent(attributes, pair);
+            AddIfAbsent(attributes, ref keys, pair);
         }
     }
 
     // A field with no value is left out, in every sink alike (OTLP has no null attribute value).
-    private static void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
+    private static void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, KeyValuePair<string, object?> pair)
     {
-        if (pair.Value is null || string.IsNullOrEmpty(pair.Key) || IndexOf(attributes, pair.Key) >= 0)
+        if (pair.Value is null || string.IsNullOrEmpty(pair.Key) || (keys.MayContain(pair.Key) && IndexOf(attributes, pair.Key) >= 0))
         {
             return;
         }
 
         attributes.Add(pair);
+        keys.Include(pair.Key);
     }
 
-    private static void Set(List<KeyValuePair<string, object?>> attributes, string key, object? value)
+    private static void Set(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, string key, object? value)
     {
-        var index = IndexOf(attributes, key);
+        var index = keys.MayContain(key) ? IndexOf(attributes, key) : -1;
         if (index >= 0)
         {
             attributes[index] = new(key, value);
@@ -207,6 +211,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         else
         {
             attributes.Add(new(key, value));
+            keys.Include(key);
         }
     }
 
