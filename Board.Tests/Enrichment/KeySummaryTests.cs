@@ -9,7 +9,7 @@ public sealed class KeySummaryTests
 {
     // The END entry's own keys, as the enrichment receives them.
     private static readonly string[] s_endEntryKeys =
-        [.. Enumerable.Range(0, SampleEnd().Count).Select(i => SampleEnd()[i].Key).Where(k => k != "{OriginalFormat}")];
+        [.. SampleEnd().Select(pair => pair.Key).Where(key => key != "{OriginalFormat}")];
 
     [Fact]
     public void A_key_that_was_included_is_never_reported_absent()
