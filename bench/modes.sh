@@ -29,12 +29,12 @@ mode_env() {
 }
 
 # Starts Board.Web (the Release build) in mode $1 on 127.0.0.1:$2, its SQLite database in directory $3, stdout to
-# $4 and stderr to $5; further NAME=value arguments are set as well. Sets BOARD_PID.
+# $4 and stderr to $5; further NAME=value arguments are set as well, after the mode's own (so they win). Sets BOARD_PID.
 start_board() {
   local mode=$1 port=$2 db=$3 out=$4 err=$5
   shift 5
-  (cd "$ROOT/Board.Web" && exec env "$@" ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
-      ConnectionStrings__Board="Data Source=$db/board.db" $(mode_env "$mode") \
+  (cd "$ROOT/Board.Web" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
+      ConnectionStrings__Board="Data Source=$db/board.db" $(mode_env "$mode") "$@" \
       dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$out" 2>"$err") &
   BOARD_PID=$!
 }

@@ -10,6 +10,8 @@
 # logging up to the page cache. KEEP_STDOUT=1 lets the files grow instead, and the kernel's writeback, with its
 # throttling of the writer, falls into whichever window it happens in. The files are removed at the end either way.
 # Usage: bench/paired.sh [cycles, default 12] [seconds per window, default 5]   MODES (default "b c d") are compared
+#        A MODES entry name=mode:VAR=value[,VAR=value] is that mode with variables of its own (they win over the
+#        mode's), measured under that name: MODES="d d512=d:OTEL_BLRP_MAX_EXPORT_BATCH_SIZE=512" compares two batch sizes.
 #        bench/paired.sh --summarize rows.txt                                  the summary of an earlier run's rows
 # Needs wrk; stops by itself. PAGE_REPORTING=off as in load.sh (bench/page-reporting.sh).
 set -euo pipefail
@@ -73,9 +75,19 @@ TICKS=$(getconf CLK_TCK)
 . "$ROOT/bench/page-reporting.sh"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
-for mode in $MODES; do
-  [ "$mode" != a ] || { echo "MODES are compared with (a); leave a out" >&2; exit 1; }
-  mode_env "$mode" >/dev/null || exit 1
+declare -A BASE EXTRA
+BASE[a]=a
+EXTRA[a]=""
+NAMES=""
+for entry in $MODES; do
+  name=${entry%%=*}
+  spec=${entry#*=}
+  BASE[$name]=${spec%%:*}
+  EXTRA[$name]=""
+  [ "$spec" = "${BASE[$name]}" ] || EXTRA[$name]=${spec#*:}
+  [ "$name" != a ] || { echo "MODES are compared with (a); leave a out" >&2; exit 1; }
+  mode_env "${BASE[$name]}" >/dev/null || exit 1
+  NAMES="$NAMES $name"
 done
 
 dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/build.log"
@@ -95,14 +107,15 @@ page_reporting_prepare
 start_sink "$OUT/sink.log"
 
 port=$FIRST_PORT
-for mode in a $MODES; do
+for mode in a $NAMES; do
   PORT[$mode]=$port
   mkdir -p "$OUT/db-$mode"
-  start_board "$mode" "$port" "$OUT/db-$mode" "$OUT/$mode.stdout" "$OUT/$mode.stderr"
+  # shellcheck disable=SC2086 # the variant's variables are split at the commas on purpose
+  start_board "${BASE[$mode]}" "$port" "$OUT/db-$mode" "$OUT/$mode.stdout" "$OUT/$mode.stderr" ${EXTRA[$mode]//,/ }
   PID[$mode]=$BOARD_PID
   port=$((port + 1))
 done
-for mode in a $MODES; do
+for mode in a $NAMES; do
   wait_for_board "${PID[$mode]}" "http://127.0.0.1:${PORT[$mode]}/alive" "$OUT/$mode.stderr"
   wrk -t2 -c32 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$mode]}/alive" >/dev/null
 done
@@ -119,12 +132,12 @@ window() {
 }
 
 page_reporting_state
-echo "modes a $MODES in one warm process each, windows of ${WINDOW}s, (a) before and after every other mode;" \
+echo "modes a$NAMES in one warm process each, windows of ${WINDOW}s, (a) before and after every other mode;" \
   "stdout files $([ "${KEEP_STDOUT:-0}" = 1 ] && echo "kept growing" || echo "emptied after each window")"
 printf '%-6s %-5s %10s %10s %10s %10s %7s\n' cycle mode req/s cpu_us/req a_req/s a_cpu_us ratio
 read -r a_rps a_cpu <<<"$(window a)"
 for cycle in $(seq 1 "$CYCLES"); do
-  for mode in $MODES; do
+  for mode in $NAMES; do
     read -r rps cpu <<<"$(window "$mode")"
     read -r next_rps next_cpu <<<"$(window a)"
     base_rps=$(awk -v x="$a_rps" -v y="$next_rps" 'BEGIN {printf "%.2f", (x + y) / 2}')
