@@ -1,12 +1,8 @@
-using System.Buffers;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
+using System.Runtime.InteropServices;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Resources;
 
@@ -17,20 +13,20 @@ namespace Board.ServiceDefaults.Sinks;
 /// record's attributes flattened under their own names, then the resource attributes chosen in
 /// <see cref="JsonLineOptions.ResourceAttributes"/>. Whatever a value holds (CR/LF, quotes, NUL, lone surrogates,
 /// 64 KB) the line stays valid JSON and under <see cref="JsonLineOptions.MaxLineBytes"/>: long values are cut
-/// with a marker. Buffers are per thread and reused, so a record costs no allocation of its own.
+/// with a marker. Buffers are per thread and reused, so a record costs no allocation of its own. The bytes are
+/// written by <see cref="JsonLineBuffer"/>; every field name, and the values that repeat from record to record, are
+/// encoded once, with the comma and colon around them.
 /// </summary>
 internal sealed class JsonLineFormatter : ILineFormatter
 {
     public const string TruncationMarker = "...[truncated]";
 
     private const int MaxCachedKeys = 4096;
-    private static readonly JavaScriptEncoder s_encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = s_encoder, SkipValidation = true };
-    private static readonly JsonEncodedText[] s_levels =
-        [.. new[] { "Trace", "Debug", "Information", "Warning", "Error", "Critical", "None" }.Select(l => JsonEncodedText.Encode(l, s_encoder))];
+    private static readonly byte[][] s_levels =
+        [.. new[] { "Trace", "Debug", "Information", "Warning", "Error", "Critical", "None" }.Select(JsonLineBuffer.Encode)];
 
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+    [ThreadStatic] private static JsonLineBuffer? t_buffer;
+    [ThreadStatic] private static List<KeyValuePair<string, object?>>? t_attributes;
 
     // Keys are nearly always the same string instances (literals, a logger's template names), so a small per-thread
     // table, indexed by the key's length and three of its characters, answers by reference without hashing the text
@@ -42,7 +38,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
     // The logger category, the template and the event name repeat record after record: encoded once per thread,
     // found through the same kind of table, with a map by reference behind it.
     [ThreadStatic] private static ValueSlot[]? t_valueSlots;
-    [ThreadStatic] private static Dictionary<string, JsonEncodedText>? t_values;
+    [ThreadStatic] private static Dictionary<string, byte[]>? t_values;
 
     private readonly int _maxLineBytes;
     private readonly int _maxValueLength;
@@ -53,9 +49,10 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
     // ',"service.name":"...",...}' + newline: the resource part of every line, rendered once.
     private readonly byte[] _resourceTail;
-    private readonly (string Key, JsonEncodedText Name, object Value)[] _resource;
+    private readonly (string Key, byte[] Name, object Value)[] _resource;
 
-    private readonly JsonEncodedText _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
+    // Each field name as ',"name":', renamed where configured: written with one copy.
+    private readonly byte[] _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
 
     public JsonLineFormatter(JsonLineOptions options, Resource resource)
     {
@@ -79,11 +76,11 @@ internal sealed class JsonLineFormatter : ILineFormatter
         _resource = [.. resource.Attributes
             .Where(a => wanted.Contains(a.Key))
             .OrderBy(a => wanted.IndexOf(a.Key))
-            .Select(a => (a.Key, Encode(Rename(a.Key)), a.Value))];
+            .Select(a => (a.Key, Name(Rename(a.Key)), a.Value))];
         _resourceIndex = _resource.Select((r, i) => (r.Key, i)).ToFrozenDictionary(r => r.Key, r => r.i, StringComparer.Ordinal);
         _resourceTail = RenderResourceTail();
 
-        JsonEncodedText Fixed(string name) => Encode(Rename(name));
+        byte[] Fixed(string name) => Name(Rename(name));
     }
 
     /// <summary>
@@ -91,94 +88,87 @@ internal sealed class JsonLineFormatter : ILineFormatter
     /// </summary>
     public ReadOnlySpan<byte> Format(LogRecord record)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        var buffer = t_buffer ??= new JsonLineBuffer(4096);
 
         // Shrinking limits until the line fits: first long values, then every value, then only the essentials.
         int[] valueLimits = [_maxValueLength, Math.Min(_maxValueLength, 512), 64];
         foreach (var limit in valueLimits)
         {
-            buffer.ResetWrittenCount();
+            buffer.Clear();
             Write(record, buffer, limit, withAttributes: true);
-            if (buffer.WrittenCount <= _maxLineBytes)
+            if (buffer.Length <= _maxLineBytes)
             {
                 return buffer.WrittenSpan;
             }
         }
 
-        buffer.ResetWrittenCount();
+        buffer.Clear();
         Write(record, buffer, 64, withAttributes: false);
         return buffer.WrittenSpan;
     }
 
-    private void Write(LogRecord record, ArrayBufferWriter<byte> buffer, int maxValue, bool withAttributes)
+    private void Write(LogRecord record, JsonLineBuffer buffer, int maxValue, bool withAttributes)
     {
-        var writer = t_writer;
-        if (writer is null)
-        {
-            writer = t_writer = new Utf8JsonWriter(buffer, s_writerOptions);
-        }
-        else
-        {
-            writer.Reset(buffer);
-        }
-
-        writer.WriteStartObject();
-
-        Span<byte> utf8 = stackalloc byte[TimestampLength];
-        WriteTimestamp(record.Timestamp, utf8);
-        writer.WriteString(_timestamp, utf8);
-        writer.WriteString(_level, s_levels[Math.Clamp((int)record.LogLevel, 0, s_levels.Length - 1)]);
+        // The timestamp opens the object, so its name is written without the comma before it.
+        buffer.WriteByte((byte)'{');
+        buffer.WriteRaw(_timestamp.AsSpan(1));
+        Span<byte> utf8 = stackalloc byte[TimestampLength + 2];
+        utf8[0] = (byte)'"';
+        WriteTimestamp(record.Timestamp, utf8.Slice(1, TimestampLength));
+        utf8[^1] = (byte)'"';
+        buffer.WriteRaw(utf8);
+        buffer.WriteRaw(_level);
+        buffer.WriteRaw(s_levels[Math.Clamp((int)record.LogLevel, 0, s_levels.Length - 1)]);
         if (record.CategoryName is { } category)
         {
-            WriteRepeated(writer, _logger, category, maxValue);
+            WriteRepeated(buffer, _logger, category, maxValue);
         }
 
         string? template = null;
-        var attributes = record.Attributes;
-        if (attributes is not null)
+        var attributes = AttributesOf(record);
+        foreach (var (key, value) in attributes)
         {
-            for (var i = 0; i < attributes.Count; i++)
+            if (key == "{OriginalFormat}")
             {
-                if (attributes[i].Key == "{OriginalFormat}")
-                {
-                    template = attributes[i].Value as string;
-                    break;
-                }
+                template = value as string;
+                break;
             }
         }
 
-        writer.WritePropertyName(_message);
-        WriteText(writer, record.FormattedMessage ?? template ?? record.Body ?? "", maxValue);
+        buffer.WriteRaw(_message);
+        WriteText(buffer, record.FormattedMessage ?? template ?? record.Body ?? "", maxValue);
         if (template is not null)
         {
-            WriteRepeated(writer, _template, template, maxValue);
+            WriteRepeated(buffer, _template, template, maxValue);
         }
 
         if (record.EventId.Id != 0)
         {
-            writer.WriteNumber(_eventId, record.EventId.Id);
+            buffer.WriteRaw(_eventId);
+            buffer.WriteNumber(record.EventId.Id);
         }
 
         if (record.EventId.Name is { } eventName)
         {
-            WriteRepeated(writer, _eventName, eventName, maxValue);
+            WriteRepeated(buffer, _eventName, eventName, maxValue);
         }
 
         if (record.TraceId != default)
         {
             // The id structs hold their hex text already; converting through bytes would only redo it.
-            writer.WriteString(_traceId, record.TraceId.ToHexString());
-            writer.WriteString(_spanId, record.SpanId.ToHexString());
+            buffer.WriteRaw(_traceId);
+            buffer.WriteAsciiString(record.TraceId.ToHexString());
+            buffer.WriteRaw(_spanId);
+            buffer.WriteAsciiString(record.SpanId.ToHexString());
         }
 
         // Resource attributes the record sets itself are written once, with the record's value.
         var overridden = 0UL;
-        if (withAttributes && attributes is not null)
+        if (withAttributes && !attributes.IsEmpty)
         {
             var names = NameTable();
-            for (var i = 0; i < attributes.Count; i++)
+            foreach (var (key, value) in attributes)
             {
-                var (key, value) = attributes[i];
                 if (key == "{OriginalFormat}" || string.IsNullOrEmpty(key))
                 {
                     continue;
@@ -190,15 +180,14 @@ internal sealed class JsonLineFormatter : ILineFormatter
                     overridden |= 1UL << field.ResourceIndex;
                 }
 
-                writer.WritePropertyName(field.Name);
-                WriteValue(writer, value, maxValue);
+                buffer.WriteRaw(field.Name);
+                WriteValue(buffer, value, maxValue);
             }
         }
 
         if (overridden == 0 && maxValue >= _maxValueLength)
         {
-            writer.Flush();
-            buffer.Write(_resourceTail);
+            buffer.WriteRaw(_resourceTail);
             return;
         }
 
@@ -210,59 +199,60 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 continue;
             }
 
-            writer.WritePropertyName(name);
-            WriteValue(writer, value, maxValue);
+            buffer.WriteRaw(name);
+            WriteValue(buffer, value, maxValue);
         }
 
-        writer.WriteEndObject();
-        writer.Flush();
-        buffer.GetSpan(1)[0] = (byte)'\n';
-        buffer.Advance(1);
+        buffer.WriteRaw("}\n"u8);
+    }
+
+    // The enrichment hands every record over with a List of its own; read as a span, no attribute costs an
+    // interface call. Any other list (a record that was not enriched) is copied into one first.
+    private static ReadOnlySpan<KeyValuePair<string, object?>> AttributesOf(LogRecord record)
+    {
+        switch (record.Attributes)
+        {
+            case null:
+                return [];
+            case List<KeyValuePair<string, object?>> list:
+                return CollectionsMarshal.AsSpan(list);
+            case var other:
+                var copy = t_attributes ??= [];
+                copy.Clear();
+                copy.AddRange(other);
+                return CollectionsMarshal.AsSpan(copy);
+        }
     }
 
     private byte[] RenderResourceTail()
     {
-        // Written as an object of its own, then spliced: the opening brace becomes the comma after the record's
-        // last field (there is always one: the timestamp).
-        var tail = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(tail, s_writerOptions))
+        var tail = new JsonLineBuffer(256);
+        foreach (var (_, name, value) in _resource)
         {
-            writer.WriteStartObject();
-            foreach (var (_, name, value) in _resource)
-            {
-                writer.WritePropertyName(name);
-                WriteValue(writer, value, _maxValueLength);
-            }
-
-            writer.WriteEndObject();
+            tail.WriteRaw(name);
+            WriteValue(tail, value, _maxValueLength);
         }
 
-        var bytes = tail.WrittenSpan.ToArray();
-        if (_resource.Length == 0)
-        {
-            return "}\n"u8.ToArray();
-        }
-
-        bytes[0] = (byte)',';
-        return [.. bytes, (byte)'\n'];
+        tail.WriteRaw("}\n"u8);
+        return tail.WrittenSpan.ToArray();
     }
 
-    private static void WriteRepeated(Utf8JsonWriter writer, JsonEncodedText name, string value, int maxValue)
+    private static void WriteRepeated(JsonLineBuffer buffer, byte[] name, string value, int maxValue)
     {
+        buffer.WriteRaw(name);
         if (value.Length > maxValue)
         {
-            writer.WritePropertyName(name);
-            WriteText(writer, value, maxValue);
+            WriteText(buffer, value, maxValue);
             return;
         }
 
         ref var slot = ref (t_valueSlots ??= new ValueSlot[CacheSlots])[SlotOf(value)];
         if (!ReferenceEquals(slot.Text, value))
         {
-            var values = t_values ??= new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
+            var values = t_values ??= new Dictionary<string, byte[]>(ReferenceEqualityComparer.Instance);
             if (!values.TryGetValue(value, out var encoded))
             {
-                encoded = JsonEncodedText.Encode(TextSanitizer.ReplaceLoneSurrogates(value), s_encoder);
+                encoded = JsonLineBuffer.Encode(value);
                 if (values.Count < MaxCachedKeys)
                 {
                     values[value] = encoded;
@@ -272,7 +262,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
             slot = new ValueSlot(value, encoded);
         }
 
-        writer.WriteString(name, slot.Encoded);
+        buffer.WriteRaw(slot.Encoded);
     }
 
     private const int TimestampLength = 27;
@@ -341,7 +331,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
             // At most 64 resource attributes (validated at start-up): one bit each in a ulong.
             var index = _resourceIndex.TryGetValue(key, out var i) ? i : -1;
-            field = new FieldName(Encode(renamed), index);
+            field = new FieldName(Name(renamed), index);
             if (_keyCache.Count < MaxCachedKeys)
             {
                 _keyCache.TryAdd(key, field);
@@ -359,90 +349,102 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
     private readonly record struct NameSlot(string? Key, FieldName Field);
 
-    private readonly record struct ValueSlot(string? Text, JsonEncodedText Encoded);
+    private readonly record struct ValueSlot(string? Text, byte[] Encoded);
 
-    private readonly record struct FieldName(JsonEncodedText Name, int ResourceIndex);
+    private readonly record struct FieldName(byte[] Name, int ResourceIndex);
 
     private string Rename(string name) => _renames.TryGetValue(name, out var renamed) ? renamed : name;
 
-    private static JsonEncodedText Encode(string name) => JsonEncodedText.Encode(TextSanitizer.ReplaceLoneSurrogates(name), s_encoder);
+    // ',"name":' for a field: the comma, the quoted and escaped name and the colon, copied whole.
+    private static byte[] Name(string name) => [(byte)',', .. JsonLineBuffer.Encode(name), (byte)':'];
 
-    private static void WriteValue(Utf8JsonWriter writer, object? value, int maxValue)
+    private static void WriteValue(JsonLineBuffer buffer, object? value, int maxValue)
     {
         switch (value)
         {
             case null:
-                writer.WriteNullValue();
+                buffer.WriteNull();
                 break;
             case string s:
-                WriteText(writer, s, maxValue);
+                WriteText(buffer, s, maxValue);
                 break;
             case bool b:
-                writer.WriteBooleanValue(b);
+                buffer.WriteBoolean(b);
                 break;
             case int i:
-                writer.WriteNumberValue(i);
+                buffer.WriteNumber(i);
                 break;
             case long l:
-                writer.WriteNumberValue(l);
+                buffer.WriteNumber(l);
                 break;
             case double d when double.IsFinite(d):
-                writer.WriteNumberValue(d);
+                buffer.WriteNumber(d);
                 break;
             case float f when float.IsFinite(f):
-                writer.WriteNumberValue(f);
+                buffer.WriteNumber(f);
                 break;
             case short or byte or sbyte or ushort or uint:
-                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                buffer.WriteNumber(Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 break;
             case ulong ul:
-                writer.WriteNumberValue(ul);
+                buffer.WriteNumber(ul);
                 break;
             case decimal m:
-                writer.WriteNumberValue(m);
+                buffer.WriteNumber(m);
                 break;
             case DateTime dt:
-                writer.WriteStringValue(dt);
+                buffer.WriteDateTime(dt);
                 break;
             case DateTimeOffset dto:
-                writer.WriteStringValue(dto);
+                buffer.WriteDateTime(dto);
                 break;
             case Guid g:
-                writer.WriteStringValue(g);
+                buffer.WriteAsciiString(g.ToString());
                 break;
             case IEnumerable sequence and not IDictionary:
-                writer.WriteStartArray();
+                buffer.WriteByte((byte)'[');
                 var count = 0;
                 foreach (var item in sequence)
                 {
+                    if (count > 0)
+                    {
+                        buffer.WriteByte((byte)',');
+                    }
+
                     if (++count > 128)
                     {
-                        writer.WriteStringValue(TruncationMarker);
+                        buffer.WriteString(TruncationMarker);
                         break;
                     }
 
                     if (item is IEnumerable and not string)
                     {
-                        WriteText(writer, SafeToString(item), maxValue);
+                        WriteText(buffer, SafeToString(item), maxValue);
                     }
                     else
                     {
-                        WriteValue(writer, item, maxValue);
+                        WriteValue(buffer, item, maxValue);
                     }
                 }
 
-                writer.WriteEndArray();
+                buffer.WriteByte((byte)']');
                 break;
             default:
-                WriteText(writer, value is IFormattable formattable ? SafeFormat(formattable) : SafeToString(value), maxValue);
+                WriteText(buffer, value is IFormattable formattable ? SafeFormat(formattable) : SafeToString(value), maxValue);
                 break;
         }
     }
 
-    private static void WriteText(Utf8JsonWriter writer, string value, int maxValue)
+    private static void WriteText(JsonLineBuffer buffer, string value, int maxValue)
     {
-        var text = value.Length > maxValue ? TextSanitizer.Truncate(value, maxValue, TruncationMarker) : value;
-        writer.WriteStringValue(TextSanitizer.ReplaceLoneSurrogates(text));
+        if (value.Length > maxValue)
+        {
+            buffer.WriteString(TextSanitizer.Truncate(value, maxValue, TruncationMarker));
+        }
+        else
+        {
+            buffer.WriteString(value);
+        }
     }
 
     private static string SafeFormat(IFormattable value)
