@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Board.ServiceDefaults.Requests;
@@ -65,7 +66,7 @@ internal sealed class RequestLogContext
     /// </summary>
     internal static string? RouteOf(HttpContext context, RoutedEndpointFeature? endpoint)
     {
-        var routed = endpoint is { Routed: true } ? endpoint.FirstEndpoint : context.GetEndpoint();
+        var routed = endpoint is { Routed: true } ? endpoint.FirstEndpoint : context.Features.Find<IEndpointFeature>()?.Endpoint;
         if (routed is not RouteEndpoint routeEndpoint)
         {
             return null;

@@ -30,8 +30,8 @@ internal sealed class RequestLoggingMiddleware(
         settings.ForwardedHeaders?.ApplyForwarders(context);
         var client = settings.ForwardedHeaders is null ? peer : AddressOf(context.Connection.RemoteIpAddress);
 
-        var endpoint = new RoutedEndpointFeature(context.Features, context.GetEndpoint());
-        context.Features.Set<IEndpointFeature>(endpoint);
+        var endpoint = new RoutedEndpointFeature(context.Features, context.Features.Find<IEndpointFeature>()?.Endpoint);
+        context.Features[typeof(IEndpointFeature)] = endpoint;
         var requestContext = new RequestLogContext(context, client, endpoint);
         RequestLogContext.Current = requestContext;
 
@@ -62,7 +62,7 @@ internal sealed class RequestLoggingMiddleware(
         }
         finally
         {
-            exception ??= context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            exception ??= context.Features.Find<IExceptionHandlerFeature>()?.Error;
             var status = context.Response.StatusCode;
             if (!excluded || status >= 500 || exception is not null)
             {

@@ -37,13 +37,13 @@ internal sealed class RoutedEndpointFeature(IFeatureCollection features, Endpoin
 
     private bool ReExecutedFrom(out Endpoint? original)
     {
-        if (features.Get<IStatusCodeReExecuteFeature>() is { } statusPage)
+        if (features.Find<IStatusCodeReExecuteFeature>() is { } statusPage)
         {
             original = statusPage.Endpoint;
             return true;
         }
 
-        if (features.Get<IExceptionHandlerPathFeature>() is { } errorPage)
+        if (features.Find<IExceptionHandlerPathFeature>() is { } errorPage)
         {
             original = errorPage.Endpoint;
             return true;
