@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.Logging;
 
 namespace Board.ServiceDefaults.Requests;
@@ -26,8 +27,22 @@ internal static class RequestLogEntries
         static (s, _) => string.Concat("Incoming ", s.Method, " request to ", s.Path);
 
     // duration_ms is already rounded to microseconds, so its shortest form is what the field holds.
-    public static readonly Func<RequestCompletedState, Exception?, string> FormatCompleted =
-        static (s, _) => string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {s.DurationMs} ms");
+    public static readonly Func<RequestCompletedState, Exception?, string> FormatCompleted = static (s, _) =>
+    {
+        Span<byte> utf8 = stackalloc byte[20];
+        if (!ThousandthsFormat.TryFormat(s.DurationMs, utf8, out var length))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {s.DurationMs} ms");
+        }
+
+        Span<char> duration = stackalloc char[length];
+        for (var i = 0; i < length; i++)
+        {
+            duration[i] = (char)utf8[i];
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {duration} ms");
+    };
 
     // Boxes made once: every END entry would otherwise allocate its status and flag anew.
     private static readonly object[] s_statusBoxes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
