@@ -27,6 +27,8 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
     [ThreadStatic] private static JsonLineBuffer? t_buffer;
     [ThreadStatic] private static List<KeyValuePair<string, object?>>? t_attributes;
+    [ThreadStatic] private static long t_second;
+    [ThreadStatic] private static byte[]? t_secondText;
 
     // Keys are nearly always the same string instances (literals, a logger's template names), so a small per-thread
     // table, indexed by the key's length and three of its characters, answers by reference without hashing the text
@@ -267,25 +269,40 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
     private const int TimestampLength = 27;
 
-    /// <summary>ISO-8601 UTC with microseconds, "2026-11-24T03:22:39.558577Z", digit by digit (a format string is parsed per call).</summary>
+    /// <summary>
+    /// ISO-8601 UTC with microseconds, "2026-11-24T03:22:39.558577Z", digit by digit (a format string is parsed per
+    /// call). Records come many to a second: the text up to the second is kept per thread and copied while it lasts.
+    /// </summary>
     internal static void WriteTimestamp(DateTime timestamp, Span<byte> utf8)
     {
+        const int SecondLength = 20;
         var utc = timestamp.Kind == DateTimeKind.Local ? timestamp.ToUniversalTime() : timestamp;
-        DateOnly.FromDateTime(utc).Deconstruct(out var year, out var month, out var day);
+        var second = utc.Ticks / TimeSpan.TicksPerSecond;
         var microseconds = (int)(utc.Ticks % TimeSpan.TicksPerSecond / 10);
-        Digits(utf8[..4], year);
-        utf8[4] = (byte)'-';
-        Digits(utf8.Slice(5, 2), month);
-        utf8[7] = (byte)'-';
-        Digits(utf8.Slice(8, 2), day);
-        utf8[10] = (byte)'T';
-        Digits(utf8.Slice(11, 2), utc.Hour);
-        utf8[13] = (byte)':';
-        Digits(utf8.Slice(14, 2), utc.Minute);
-        utf8[16] = (byte)':';
-        Digits(utf8.Slice(17, 2), utc.Second);
-        utf8[19] = (byte)'.';
-        Digits(utf8.Slice(20, 6), microseconds);
+        if (t_secondText is { } text && t_second == second)
+        {
+            text.CopyTo(utf8);
+        }
+        else
+        {
+            DateOnly.FromDateTime(utc).Deconstruct(out var year, out var month, out var day);
+            Digits(utf8[..4], year);
+            utf8[4] = (byte)'-';
+            Digits(utf8.Slice(5, 2), month);
+            utf8[7] = (byte)'-';
+            Digits(utf8.Slice(8, 2), day);
+            utf8[10] = (byte)'T';
+            Digits(utf8.Slice(11, 2), utc.Hour);
+            utf8[13] = (byte)':';
+            Digits(utf8.Slice(14, 2), utc.Minute);
+            utf8[16] = (byte)':';
+            Digits(utf8.Slice(17, 2), utc.Second);
+            utf8[19] = (byte)'.';
+            t_secondText = utf8[..SecondLength].ToArray();
+            t_second = second;
+        }
+
+        Digits(utf8.Slice(SecondLength, 6), microseconds);
         utf8[26] = (byte)'Z';
 
         static void Digits(Span<byte> destination, int value)
