@@ -7,8 +7,9 @@ namespace Board.ServiceDefaults.Sinks;
 /// request. Lines wait in one growing buffer that is swapped out and written whole, which batches them under
 /// load. Past <c>maxPendingBytes</c> a line is dropped and counted instead of blocking its writer.
 /// The thread is woken through an event of its own, set outside the lock and only when it is parked, and it
-/// waits <see cref="GatherDelay"/> before taking a batch: under load that turns one wake-up (and a contended
-/// lock) per line into one per batch.
+/// waits <see cref="GatherDelay"/> before taking a batch, and again after writing one: under load it then runs once
+/// per delay and is never parked, so no request thread has to wake it (a wake-up is a system call and, on another
+/// core, an interrupt there).
 /// </summary>
 internal sealed class LineWriter : IDisposable
 {
@@ -193,6 +194,9 @@ internal sealed class LineWriter : IDisposable
             {
                 Monitor.PulseAll(_batchWritten);
             }
+
+            // Let the next batch gather; Flush and Dispose cut it short.
+            _wake.WaitOne(GatherDelay);
         }
     }
 
