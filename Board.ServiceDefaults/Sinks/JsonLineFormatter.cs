@@ -298,7 +298,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
             utf8[16] = (byte)':';
             Digits(utf8.Slice(17, 2), utc.Second);
             utf8[19] = (byte)'.';
-            t_secondText = utf8[..SecondLength].ToArray();
+            utf8[..SecondLength].CopyTo(t_secondText ??= new byte[SecondLength]);
             t_second = second;
         }
 
