@@ -156,7 +156,7 @@ public sealed class ExclusionAndLevelTests
         var providers = app.Services.GetServices<ILoggerProvider>().Select(p => p.GetType().Name).ToList();
         Assert.Contains("ConsoleLoggerProvider", providers);
         Assert.DoesNotContain(providers, p => p.Contains("OpenTelemetry", StringComparison.Ordinal) || p.Contains("SafeFormatting", StringComparison.Ordinal));
-        Assert.DoesNotContain(app.Services.GetServices<IStartupFilter>(), f => f.GetType().Namespace!.StartsWith("Board.", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Services.GetServices<IStartupFilter>(), f => f.GetType().Namespace!.StartsWith("Board.ServiceDefaults", StringComparison.Ordinal));
         Assert.Empty(app.Stdout.Bytes);
     }
 

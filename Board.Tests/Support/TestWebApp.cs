@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Board.ServiceDefaults.Sinks;
 using Microsoft.AspNetCore.Builder;
@@ -18,10 +19,12 @@ namespace Board.Tests.Support;
 public sealed class TestWebApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly InFlightRequests _inFlight;
 
-    private TestWebApp(WebApplication app, CapturedStdout stdout, List<LogRecord> exported)
+    private TestWebApp(WebApplication app, InFlightRequests inFlight, CapturedStdout stdout, List<LogRecord> exported)
     {
         _app = app;
+        _inFlight = inFlight;
         Stdout = stdout;
         Exported = exported;
     }
@@ -55,6 +58,9 @@ public sealed class TestWebApp : IAsyncDisposable
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
 
+        // Registered first, so its middleware is the outermost, around the request logging middleware as well.
+        var inFlight = new InFlightRequests();
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(inFlight));
         var stdout = new CapturedStdout();
         var exported = new List<LogRecord>();
         builder.Services.AddSingleton(new LogOutput(stdout));
@@ -66,7 +72,7 @@ public sealed class TestWebApp : IAsyncDisposable
         map(app);
         app.MapDefaultEndpoints();
         await app.StartAsync();
-        return new TestWebApp(app, stdout, exported);
+        return new TestWebApp(app, inFlight, stdout, exported);
     }
 
     public HttpClient CreateClient() => Server.CreateClient();
@@ -76,18 +82,56 @@ public sealed class TestWebApp : IAsyncDisposable
 
     public IReadOnlyList<JsonElement> JsonLines()
     {
-        Flush();
+        WaitForEndedRequests();
         return Stdout.JsonLines();
     }
 
     /// <summary>The exported records, after a flush, as (name → value) maps with the body as "message".</summary>
-    public IReadOnlyList<ExportedRecord> Records()
+    public IReadOnlyList<ExportedRecord> Records() => WaitForEndedRequests();
+
+    /// <summary>
+    /// TestServer hands the response to the caller as soon as the app starts writing its body, while the request
+    /// logging middleware writes END only after the rest of the pipeline has returned. So the records are read once
+    /// no request is left in the pipeline (waiting up to 10 s), and after a flush.
+    /// </summary>
+    private ExportedRecord[] WaitForEndedRequests()
     {
+        var waited = Stopwatch.StartNew();
+        while (_inFlight.Count > 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(5);
+        }
+
         Flush();
         lock (Exported)
         {
             return [.. Exported.Select(r => new ExportedRecord(r))];
         }
+    }
+
+    /// <summary>Counts the requests in the pipeline, from outside every other middleware.</summary>
+    private sealed class InFlightRequests : IStartupFilter
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, inner) =>
+            {
+                Interlocked.Increment(ref _count);
+                try
+                {
+                    await inner(context);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _count);
+                }
+            });
+            next(app);
+        };
     }
 
     public async ValueTask DisposeAsync()
