@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Text;
 using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.Logging;
 
@@ -29,19 +30,19 @@ internal static class RequestLogEntries
     // duration_ms is already rounded to microseconds, so its shortest form is what the field holds.
     public static readonly Func<RequestCompletedState, Exception?, string> FormatCompleted = static (s, _) =>
     {
-        Span<byte> utf8 = stackalloc byte[20];
-        if (!ThousandthsFormat.TryFormat(s.DurationMs, utf8, out var length))
+        Span<byte> utf8 = stackalloc byte[32];
+        Span<char> duration = stackalloc char[32];
+        int length;
+        if (ThousandthsFormat.TryFormat(s.DurationMs, utf8, out length))
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {s.DurationMs} ms");
+            Ascii.ToUtf16(utf8[..length], duration, out length);
+        }
+        else
+        {
+            s.DurationMs.TryFormat(duration, out length, default, CultureInfo.InvariantCulture);
         }
 
-        Span<char> duration = stackalloc char[length];
-        for (var i = 0; i < length; i++)
-        {
-            duration[i] = (char)utf8[i];
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {duration} ms");
+        return string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {duration[..length]} ms");
     };
 
     // Boxes made once: every END entry would otherwise allocate its status and flag anew.
