@@ -62,34 +62,43 @@ public sealed class BrowserTests : IAsyncLifetime
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         var page = await context.NewPageAsync();
 
-        await page.GotoAsync("/Account/Register");
-        var userAgent = await page.EvaluateAsync<string>("() => navigator.userAgent");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", Password);
-        await page.FillAsync("#Input_ConfirmPassword", Password);
-        await page.ClickAsync("form.stacked button[type=submit]");
-        await page.WaitForURLAsync(root);
-        await page.Locator("span.signed-in").WaitForAsync();
+        string userAgent, boardPath;
+        try
+        {
+            await page.GotoAsync("/Account/Register");
+            userAgent = await page.EvaluateAsync<string>("() => navigator.userAgent");
+            await page.FillAsync("#Input_Email", email);
+            await page.FillAsync("#Input_Password", Password);
+            await page.FillAsync("#Input_ConfirmPassword", Password);
+            await page.ClickAsync("form.stacked button[type=submit]");
+            await page.WaitForURLAsync(root);
+            await page.Locator("span.signed-in").WaitForAsync();
 
-        await page.ClickAsync("form.inline button[type=submit]"); // log out
-        await page.Locator("span.signed-in").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+            await page.ClickAsync("form.inline button[type=submit]"); // log out
+            await page.Locator("span.signed-in").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
 
-        await page.GotoAsync("/Account/Login");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", Password);
-        await page.ClickAsync("form.stacked button[type=submit]");
-        await page.WaitForURLAsync(root);
-        await page.Locator("span.signed-in").WaitForAsync();
+            await page.GotoAsync("/Account/Login");
+            await page.FillAsync("#Input_Email", email);
+            await page.FillAsync("#Input_Password", Password);
+            await page.ClickAsync("form.stacked button[type=submit]");
+            await page.WaitForURLAsync(root);
+            await page.Locator("span.signed-in").WaitForAsync();
 
-        await page.GotoAsync("/Boards/Create");
-        await page.FillAsync("#Input_Name", $"Browser board {Guid.NewGuid():N}");
-        await page.ClickAsync("form.stacked button[type=submit]");
-        await page.WaitForURLAsync("**/b/**");
-        var boardPath = new Uri(page.Url).AbsolutePath;
+            await page.GotoAsync("/Boards/Create");
+            await page.FillAsync("#Input_Name", $"Browser board {Guid.NewGuid():N}");
+            await page.ClickAsync("form.stacked button[type=submit]");
+            await page.WaitForURLAsync("**/b/**");
+            boardPath = new Uri(page.Url).AbsolutePath;
 
-        await page.FillAsync("#Input_Text", postText);
-        await page.ClickAsync("form.post-form button[type=submit]");
-        await page.Locator(".post-text", new PageLocatorOptions { HasText = postText }).WaitForAsync();
+            await page.FillAsync("#Input_Text", postText);
+            await page.ClickAsync("form.post-form button[type=submit]");
+            await page.Locator(".post-text", new PageLocatorOptions { HasText = postText }).WaitForAsync();
+        }
+        catch (PlaywrightException ex)
+        {
+            // Where the browser was and what the app wrote last say whether the app or the browser stalled.
+            throw new InvalidOperationException($"Browser step failed at {page.Url}: {ex.Message}{Environment.NewLine}{App.OutputTail()}", ex);
+        }
 
         var records = await WaitForRecordsAsync(
             ("POST", "/Account/Register"), ("POST", "/Account/Login"), ("POST", "/Boards/Create"), ("POST", boardPath));
