@@ -12,33 +12,51 @@
 # Usage: bench/paired.sh [cycles, default 12] [seconds per window, default 5]   MODES (default "b c d") are compared
 #        A MODES entry name=mode:VAR=value[,VAR=value] is that mode with variables of its own (they win over the
 #        mode's), measured under that name: MODES="d d512=d:OTEL_BLRP_MAX_EXPORT_BATCH_SIZE=512" compares two batch sizes.
-#        bench/paired.sh --summarize rows.txt                                  the summary of an earlier run's rows
+#        bench/paired.sh --summarize rows.txt [more rows.txt]                  the summary of earlier runs' rows, pooled
 # Needs wrk; stops by itself. PAGE_REPORTING=off as in load.sh (bench/page-reporting.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 # rows: cycle mode rps cpu_us baseline_rps baseline_cpu_us (the baseline: the mean of the (a) windows either side)
+# Several files are pooled: their windows are counted together, and a cycle is only ever compared within its own run.
 summarize() {
   awk -f "$ROOT/bench/stats.awk" -f /dev/stdin "$@" <<'AWK'
-  # ratio: the median over the windows of req/s to the (a) baseline; cpu_us+: the median of CPU per request over it.
+  # ratio: the median over the windows of req/s to the (a) baseline, with a 95% confidence interval for it;
+  # cpu_us+: the median of CPU per request over the baseline.
+  FNR == 1 { run++ }
   NF == 6 && $1 ~ /^[0-9]+$/ {
     if (!($2 in count)) order[++modes] = $2
     k = ++count[$2]
     ratio[$2, k] = $3 / $5; extra[$2, k] = $4 - $6
-    cycle_ratio[$1, $2] = $3 / $5
+    cycle_ratio[run ":" $1, $2] = $3 / $5
+  }
+  # A target is met when the whole interval is at or above it, not met when the whole interval is below it, and at
+  # the edge when the interval holds it: the windows then cannot tell which side the mode is on.
+  function verdict(mode, target, label) {
+    if (low[mode] == "") {
+      printf "%s >= %.2f of (a): %s (median %.3f; too few windows for an interval)\n", label, target, (median_ratio[mode] >= target ? "met" : "not met"), median_ratio[mode]
+      return
+    }
+    printf "%s >= %.2f of (a): %s (median %.3f, 95%% interval %.3f-%.3f)\n", label, target, \
+      (low[mode] >= target ? "met" : high[mode] < target ? "not met" : "at the edge"), median_ratio[mode], low[mode], high[mode]
   }
   END {
     if (modes == 0) { print "bench/paired.sh: no rows to summarize" > "/dev/stderr"; exit 1 }
-    printf "%-5s %7s %7s %10s %14s\n", "mode", "windows", "ratio", "quartiles", "cpu_us+"
+    printf "%-5s %7s %7s %10s %12s %14s\n", "mode", "windows", "ratio", "quartiles", "95%-interval", "cpu_us+"
     for (m = 1; m <= modes; m++) {
       mode = order[m]; n = count[mode]
       for (i = 1; i <= n; i++) { r[i] = ratio[mode, i]; e[i] = extra[mode, i] }
-      printf "%-5s %7d %7.2f %4.2f-%4.2f %+14.1f\n", mode, n, median(r, n), quartile(r, n, 0.25), quartile(r, n, 0.75), median(e, n)
       median_ratio[mode] = median(r, n)
+      low[mode] = ""; interval = "-"
+      if (median_interval(r, n, bounds)) {
+        low[mode] = bounds[1]; high[mode] = bounds[2]
+        interval = sprintf("%4.2f-%4.2f", bounds[1], bounds[2])
+      }
+      printf "%-5s %7d %7.2f %4.2f-%4.2f %12s %+14.1f\n", mode, n, median_ratio[mode], quartile(r, n, 0.25), quartile(r, n, 0.75), interval, median(e, n)
     }
-    if ("c" in count) printf "(c) >= 0.85 of (a): %s (median %.2f)\n", (median_ratio["c"] >= 0.85 ? "met" : "not met"), median_ratio["c"]
-    if ("d" in count) printf "(d) >= 0.70 of (a): %s (median %.2f)\n", (median_ratio["d"] >= 0.70 ? "met" : "not met"), median_ratio["d"]
+    if ("c" in count) verdict("c", 0.85, "(c)")
+    if ("d" in count) verdict("d", 0.70, "(d)")
     for (m = 1; m <= modes; m++) {
       mode = order[m]
       if (mode == "b" || !("b" in count)) continue
@@ -56,8 +74,12 @@ AWK
 }
 
 if [ "${1:-}" = --summarize ]; then
-  [ -r "${2:-}" ] || { echo "usage: bench/paired.sh --summarize rows.txt (cannot read '${2:-}')" >&2; exit 2; }
-  summarize "$2"
+  shift
+  [ $# -gt 0 ] || { echo "usage: bench/paired.sh --summarize rows.txt [more rows.txt]" >&2; exit 2; }
+  for rows in "$@"; do
+    [ -r "$rows" ] || { echo "usage: bench/paired.sh --summarize rows.txt [more rows.txt] (cannot read '$rows')" >&2; exit 2; }
+  done
+  summarize "$@"
   exit
 fi
 

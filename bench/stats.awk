@@ -15,3 +15,20 @@ function quartile(list, n, q,    sorted) {
   sorted_copy(list, n, sorted)
   return sorted[int((n - 1) * q + 1.5)]
 }
+
+# A 95% confidence interval for the median that assumes nothing about the distribution, only that the values are
+# independent draws: the k-th smallest and the k-th largest value, with k the largest rank for which fewer than k
+# of n values fall below the median with probability at most 2.5% (the binomial distribution with p = 1/2). Sets
+# bounds[1] and bounds[2] and returns 1; returns 0 when n is too small for any such interval (n < 6).
+function median_interval(list, n, bounds,    sorted, p, below, k) {
+  p = 0.5 ^ n; below = p; k = 0
+  while (k < n && below <= 0.025) {
+    k++
+    p = p * (n - k + 1) / k
+    below += p
+  }
+  if (k == 0) return 0
+  sorted_copy(list, n, sorted)
+  bounds[1] = sorted[k]; bounds[2] = sorted[n - k + 1]
+  return 1
+}
