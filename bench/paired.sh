@@ -33,12 +33,12 @@ summarize() {
   }
   # A target is met when the whole interval is at or above it, not met when the whole interval is below it, and at
   # the edge when the interval holds it: the windows then cannot tell which side the mode is on.
-  function verdict(mode, target, label) {
+  function verdict(mode, target) {
     if (low[mode] == "") {
-      printf "%s >= %.2f of (a): %s (median %.3f; too few windows for an interval)\n", label, target, (median_ratio[mode] >= target ? "met" : "not met"), median_ratio[mode]
+      printf "(%s) >= %.2f of (a): %s (median %.3f; too few windows for an interval)\n", mode, target, (median_ratio[mode] >= target ? "met" : "not met"), median_ratio[mode]
       return
     }
-    printf "%s >= %.2f of (a): %s (median %.3f, 95%% interval %.3f-%.3f)\n", label, target, \
+    printf "(%s) >= %.2f of (a): %s (median %.3f, 95%% interval %.3f-%.3f)\n", mode, target, \
       (low[mode] >= target ? "met" : high[mode] < target ? "not met" : "at the edge"), median_ratio[mode], low[mode], high[mode]
   }
   END {
@@ -55,8 +55,8 @@ summarize() {
       }
       printf "%-5s %7d %7.2f %4.2f-%4.2f %12s %+14.1f\n", mode, n, median_ratio[mode], quartile(r, n, 0.25), quartile(r, n, 0.75), interval, median(e, n)
     }
-    if ("c" in count) verdict("c", 0.85, "(c)")
-    if ("d" in count) verdict("d", 0.70, "(d)")
+    if ("c" in count) verdict("c", 0.85)
+    if ("d" in count) verdict("d", 0.70)
     for (m = 1; m <= modes; m++) {
       mode = order[m]
       if (mode == "b" || !("b" in count)) continue
@@ -75,9 +75,10 @@ AWK
 
 if [ "${1:-}" = --summarize ]; then
   shift
-  [ $# -gt 0 ] || { echo "usage: bench/paired.sh --summarize rows.txt [more rows.txt]" >&2; exit 2; }
+  usage="usage: bench/paired.sh --summarize rows.txt [more rows.txt]"
+  [ $# -gt 0 ] || { echo "$usage" >&2; exit 2; }
   for rows in "$@"; do
-    [ -r "$rows" ] || { echo "usage: bench/paired.sh --summarize rows.txt [more rows.txt] (cannot read '$rows')" >&2; exit 2; }
+    [ -r "$rows" ] || { echo "$usage (cannot read '$rows')" >&2; exit 2; }
   done
   summarize "$@"
   exit
