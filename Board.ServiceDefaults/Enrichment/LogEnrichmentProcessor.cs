@@ -1,4 +1,5 @@
 using Board.ServiceDefaults.Requests;
+using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -16,46 +17,57 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     public const string PlainScopeKey = "scope";
     private const string OriginalFormatKey = "{OriginalFormat}";
 
-    // Reused per thread: after OnEnd every sink has written the record or, for the batching OTLP processor,
-    // copied its attributes, so the list is free again for the next record on this thread.
+    // Reused per thread: once the last processor is done with a record, every sink has written it or, for the
+    // batching OTLP processor, copied its attributes, so the list is free for the next record on this thread. A
+    // record logged while another is enriched or formatted here (a scope's or a value's ToString() that logs) is
+    // not the next one: it gets lists of its own (see RecordNesting).
     [ThreadStatic] private static List<KeyValuePair<string, object?>>? t_attributes;
     [ThreadStatic] private static List<object?>? t_scopes;
-    [ThreadStatic] private static bool t_busy;
 
     public override void OnEnd(LogRecord data)
     {
-        // A record written while one is being enriched on this thread (a sink that logs) gets lists of its own.
-        var reuse = !t_busy;
+        var reuse = !RecordNesting.IsNested;
+        var tooDeep = RecordNesting.IsTooDeep;
+        using var busy = RecordNesting.Enter();
         var attributes = reuse ? (t_attributes ??= new List<KeyValuePair<string, object?>>(32)) : new List<KeyValuePair<string, object?>>(32);
         var scopeList = reuse ? (t_scopes ??= new List<object?>(8)) : new List<object?>(8);
-        t_busy = true;
         try
         {
             attributes.Clear();
             scopeList.Clear();
-            Enrich(data, attributes, scopeList);
+            Enrich(data, attributes, scopeList, renderPlainScopes: !tooDeep);
             data.Attributes = attributes;
+            data.Exception = null;
         }
         catch (Exception ex)
         {
-            // Logging never throws into a request: the record goes on as it came, marked.
+            // Logging never throws into a request: the record goes on as it came, marked, and still without the
+            // personal data it may hold.
             attributes.Clear();
-            if (data.Attributes is { } original)
+            try
             {
-                attributes.AddRange(original);
+                if (data.Attributes is { } original)
+                {
+                    attributes.AddRange(original);
+                }
+            }
+            catch (Exception)
+            {
+                // A state that cannot even be read: the record keeps its message and the mark.
+                attributes.Clear();
             }
 
             attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
             data.Attributes = attributes;
+            RedactOrDropPersonalData(data, attributes);
         }
         finally
         {
             scopeList.Clear();
-            t_busy = !reuse;
         }
     }
 
-    private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList)
+    private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList, bool renderPlainScopes)
     {
         var keys = new KeySummary();
         if (data.Attributes is { } own)
@@ -118,7 +130,8 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
                     break;
                 default:
                     // A plain scope (BeginScope("text") or any other object) is kept as text rather than dropped.
-                    var text = scopeList[i]!.ToString();
+                    // Its ToString() may log; not in a loop of records logged that way (see RecordNesting).
+                    var text = renderPlainScopes ? TextSanitizer.TextOf(scopeList[i]!) : $"<{scopeList[i]!.GetType().FullName}>";
                     plainScopes = plainScopes is null ? text : text + " => " + plainScopes;
                     break;
             }
@@ -144,18 +157,37 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
 
         if (data.Exception is { } exception)
         {
-            // The full type name (OTLP would send the short one) and one copy: the record carries no Exception
-            // object any more, so no sink adds exception fields a second time.
+            // The full type name (OTLP would send the short one). The Exception object leaves the record once the
+            // enrichment succeeded (see OnEnd), so no sink adds exception fields a second time.
             Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
             Set(attributes, ref keys, "exception.message", exception.Message);
             Set(attributes, ref keys, "exception.stacktrace", exception.ToString());
-            data.Exception = null;
         }
 
         // Most records hold no personal key at all, and the summary says so without looking at each attribute.
         if (redactor.IsActive && keys.MayContainAny(redactor.KeySummary))
         {
             RedactPersonalData(data, attributes);
+        }
+    }
+
+    // The fallback must not be where personal data gets out: if even the redaction fails, the personal fields go,
+    // and so does the message, which may repeat them (the sinks then write the template).
+    private void RedactOrDropPersonalData(LogRecord data, List<KeyValuePair<string, object?>> attributes)
+    {
+        if (!redactor.IsActive)
+        {
+            return;
+        }
+
+        try
+        {
+            RedactPersonalData(data, attributes);
+        }
+        catch (Exception)
+        {
+            attributes.RemoveAll(pair => redactor.IsPersonal(pair.Key));
+            data.FormattedMessage = null;
         }
     }
 

@@ -15,11 +15,18 @@ internal sealed class ConsoleSinkProcessor(Func<Resource, ILineFormatter> create
 
     public LineWriter Writer => writer;
 
-    /// <summary>Records that could not be formatted (counted as dropped).</summary>
+    /// <summary>Records that could not be formatted, or were logged in a loop (counted as dropped).</summary>
     public long FailedRecords => Interlocked.Read(ref _failedRecords);
 
     public override void OnEnd(LogRecord data)
     {
+        if (RecordNesting.IsTooDeep)
+        {
+            // Logged by a value's ToString() while a record that was itself logged that way is written: a loop.
+            Interlocked.Increment(ref _failedRecords);
+            return;
+        }
+
         try
         {
             // The formatter needs the provider's resource, known only once this processor is attached to it.

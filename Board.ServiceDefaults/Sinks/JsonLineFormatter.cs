@@ -26,7 +26,6 @@ internal sealed class JsonLineFormatter : ILineFormatter
         [.. new[] { "Trace", "Debug", "Information", "Warning", "Error", "Critical", "None" }.Select(JsonLineBuffer.Encode)];
 
     [ThreadStatic] private static JsonLineBuffer? t_buffer;
-    [ThreadStatic] private static List<KeyValuePair<string, object?>>? t_attributes;
     [ThreadStatic] private static long t_second;
     [ThreadStatic] private static byte[]? t_secondText;
 
@@ -90,7 +89,10 @@ internal sealed class JsonLineFormatter : ILineFormatter
     /// </summary>
     public ReadOnlySpan<byte> Format(LogRecord record)
     {
-        var buffer = t_buffer ??= new JsonLineBuffer(4096);
+        // A record logged by a value's ToString() while this one is written gets buffers of its own.
+        var nested = RecordNesting.IsNested;
+        using var busy = RecordNesting.Enter();
+        var buffer = nested ? new JsonLineBuffer(1024) : (t_buffer ??= new JsonLineBuffer(4096));
 
         // Shrinking limits until the line fits: first long values, then every value, then only the essentials.
         int[] valueLimits = [_maxValueLength, Math.Min(_maxValueLength, 512), 64];
@@ -219,10 +221,8 @@ internal sealed class JsonLineFormatter : ILineFormatter
             case List<KeyValuePair<string, object?>> list:
                 return CollectionsMarshal.AsSpan(list);
             case var other:
-                var copy = t_attributes ??= [];
-                copy.Clear();
-                copy.AddRange(other);
-                return CollectionsMarshal.AsSpan(copy);
+                // Not reached in the pipeline, whose enrichment always hands over a List.
+                return CollectionsMarshal.AsSpan(new List<KeyValuePair<string, object?>>(other));
         }
     }
 
@@ -436,7 +436,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
                     if (item is IEnumerable and not string)
                     {
-                        WriteText(buffer, SafeToString(item), maxValue);
+                        WriteText(buffer, TextSanitizer.TextOf(item), maxValue);
                     }
                     else
                     {
@@ -447,7 +447,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 buffer.WriteByte((byte)']');
                 break;
             default:
-                WriteText(buffer, value is IFormattable formattable ? SafeFormat(formattable) : SafeToString(value), maxValue);
+                WriteText(buffer, TextSanitizer.TextOf(value), maxValue);
                 break;
         }
     }
@@ -461,30 +461,6 @@ internal sealed class JsonLineFormatter : ILineFormatter
         else
         {
             buffer.WriteString(value);
-        }
-    }
-
-    private static string SafeFormat(IFormattable value)
-    {
-        try
-        {
-            return value.ToString(null, CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex)
-        {
-            return $"<{value.GetType().FullName}.ToString() threw {ex.GetType().Name}>";
-        }
-    }
-
-    internal static string SafeToString(object value)
-    {
-        try
-        {
-            return value.ToString() ?? "";
-        }
-        catch (Exception ex)
-        {
-            return $"<{value.GetType().FullName}.ToString() threw {ex.GetType().Name}>";
         }
     }
 }

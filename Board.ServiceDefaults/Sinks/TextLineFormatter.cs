@@ -18,7 +18,10 @@ internal sealed class TextLineFormatter : ILineFormatter
 
     public ReadOnlySpan<byte> Format(LogRecord record)
     {
-        var text = t_builder ??= new StringBuilder(512);
+        // A record logged by a value's ToString() while this one is written gets buffers of its own.
+        var nested = RecordNesting.IsNested;
+        using var busy = RecordNesting.Enter();
+        var text = nested ? new StringBuilder(512) : (t_builder ??= new StringBuilder(512));
         text.Clear();
 
         text.Append(record.Timestamp.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture))
@@ -54,7 +57,7 @@ internal sealed class TextLineFormatter : ILineFormatter
                 }
 
                 text.Append(first ? "  {" : ", ").Append(key).Append('=');
-                AppendEscaped(text, value is null ? "null" : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                AppendEscaped(text, value is null ? "null" : TextSanitizer.TextOf(value));
                 first = false;
             }
         }
@@ -73,7 +76,7 @@ internal sealed class TextLineFormatter : ILineFormatter
             }
         }
 
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var buffer = nested ? new ArrayBufferWriter<byte>(1024) : (t_buffer ??= new ArrayBufferWriter<byte>(1024));
         buffer.ResetWrittenCount();
         var chars = TextSanitizer.ReplaceLoneSurrogates(text.ToString());
         var bytes = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(chars.Length));
@@ -84,10 +87,10 @@ internal sealed class TextLineFormatter : ILineFormatter
     private static bool IsPlaceholder(string template, string key)
     {
         var at = template.IndexOf(key, StringComparison.Ordinal);
-        while (at > 0)
+        while (at >= 0)
         {
             var end = at + key.Length;
-            if (template[at - 1] == '{' && end < template.Length && template[end] is '}' or ':' or ',')
+            if (at > 0 && template[at - 1] == '{' && end < template.Length && template[end] is '}' or ':' or ',')
             {
                 return true;
             }

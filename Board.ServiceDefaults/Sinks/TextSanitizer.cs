@@ -1,8 +1,29 @@
+using System.Globalization;
+
 namespace Board.ServiceDefaults.Sinks;
 
-/// <summary>String repairs shared by the sinks: text that cannot be encoded, and text that is too long.</summary>
+/// <summary>
+/// String repairs shared by the pipeline: a value's text that cannot be had, text that cannot be encoded, and text
+/// that is too long.
+/// </summary>
 internal static class TextSanitizer
 {
+    /// <summary>
+    /// A value's text, culture-invariant where the value is formattable. A ToString() that throws gives a placeholder
+    /// naming the type and the exception instead, so that one bad value costs neither the record nor the caller.
+    /// </summary>
+    public static string TextOf(object value)
+    {
+        try
+        {
+            return (value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString()) ?? "";
+        }
+        catch (Exception ex)
+        {
+            return $"<{value.GetType().FullName}.ToString() threw {ex.GetType().Name}>";
+        }
+    }
+
     /// <summary>
     /// A lone UTF-16 surrogate (from a broken client or a cut string) cannot be encoded; it becomes U+FFFD.
     /// Returns the same instance when there is nothing to repair, which is nearly always.

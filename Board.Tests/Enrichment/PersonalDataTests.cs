@@ -41,6 +41,23 @@ public sealed class PersonalDataTests
     }
 
     [Fact]
+    public void A_record_whose_enrichment_fails_is_still_redacted()
+    {
+        using var harness = new LoggingHarness();
+        using (harness.Logger.BeginScope(new BrokenScope()))
+        {
+            harness.Logger.LogInformation("User {user.email} logged in", Email);
+        }
+
+        var line = harness.JsonLines().Single("message", "User REDACTED logged in");
+        Assert.Equal(typeof(InvalidOperationException).FullName, line.Text("log.enrichment_error"));
+        Assert.Equal("REDACTED", line.Text("user.email"));
+        Assert.DoesNotContain(Email, harness.Stdout.Text, StringComparison.OrdinalIgnoreCase);
+        var exported = Assert.Single(harness.Exported, r => r.FormattedMessage == "User REDACTED logged in");
+        Assert.Equal("REDACTED", exported.Attributes!.Single(a => a.Key == "user.email").Value);
+    }
+
+    [Fact]
     public void A_hash_key_gives_a_stable_keyed_hash_that_ignores_case()
     {
         var settings = new Dictionary<string, string?> { ["StructuredLogging:Redaction:HashKey"] = "a-test-key-of-enough-length" };
@@ -86,5 +103,17 @@ public sealed class PersonalDataTests
         var line = harness.JsonLines().Single(l => l.Text("message")!.StartsWith("Contact", StringComparison.Ordinal));
         Assert.Equal("REDACTED", line.Text("user.phone"));
         Assert.Equal(Email, line.Text("user.email"));
+    }
+
+    /// <summary>A scope whose fields cannot be read to the end.</summary>
+    private sealed class BrokenScope : IEnumerable<KeyValuePair<string, object?>>
+    {
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return new("tenant", "t-1");
+            throw new InvalidOperationException("the scope broke");
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

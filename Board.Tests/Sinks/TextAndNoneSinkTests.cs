@@ -47,6 +47,33 @@ public sealed class TextAndNoneSinkTests
     }
 
     [Fact]
+    public void Text_hides_a_placeholder_whose_name_also_opens_the_template()
+    {
+        using var harness = new LoggingHarness(Text());
+        harness.Logger.LogInformation("page {page} of {pages}", 3, 9);
+
+        harness.Flush();
+        var line = Assert.Single(harness.Stdout.Lines);
+        Assert.EndsWith("Board.Tests.Harness: page 3 of 9", line);
+    }
+
+    [Fact]
+    public void Text_writes_a_placeholder_for_a_value_whose_ToString_throws_and_keeps_the_line()
+    {
+        using var harness = new LoggingHarness(Text());
+        using (harness.Logger.BeginScope(new Dictionary<string, object?> { ["bad"] = new ThrowingToString(), ["good"] = "kept" }))
+        {
+            harness.Logger.LogInformation("Still written");
+        }
+
+        harness.Flush();
+        var line = Assert.Single(harness.Stdout.Lines);
+        Assert.Contains("Still written", line);
+        Assert.Contains($"bad=<{typeof(ThrowingToString).FullName}.ToString() threw InvalidOperationException>", line);
+        Assert.Contains("good=kept", line);
+    }
+
+    [Fact]
     public void Text_writes_the_stack_trace_on_indented_lines_after_the_record()
     {
         using var harness = new LoggingHarness(Text());
@@ -88,4 +115,9 @@ public sealed class TextAndNoneSinkTests
     }
 
     private static void ThrowSomething() => throw new InvalidOperationException("boom");
+
+    private sealed class ThrowingToString
+    {
+        public override string ToString() => throw new InvalidOperationException("no text");
+    }
 }
