@@ -22,6 +22,11 @@ public sealed class BrowserTests : IAsyncLifetime
     // processes on two cores, has taken longer than 30 s for a step.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
+    // A redirect counts once the browser has committed to the new URL. Waiting for its "load" event as well has
+    // hung for the full timeout now and then after the login redirect, with the page already shown (Playwright saw
+    // the network go idle but not the event); the locator waits that follow check the page itself.
+    private static readonly PageWaitForURLOptions AfterRedirect = new() { WaitUntil = WaitUntilState.Commit };
+
     private BoardWebProcess? _app;
 
     private BoardWebProcess App => _app ?? throw new InvalidOperationException("Board.Web has not started.");
@@ -71,7 +76,7 @@ public sealed class BrowserTests : IAsyncLifetime
             await page.FillAsync("#Input_Password", Password);
             await page.FillAsync("#Input_ConfirmPassword", Password);
             await page.ClickAsync("form.stacked button[type=submit]");
-            await page.WaitForURLAsync(root);
+            await page.WaitForURLAsync(root, AfterRedirect);
             await page.Locator("span.signed-in").WaitForAsync();
 
             await page.ClickAsync("form.inline button[type=submit]"); // log out
@@ -81,20 +86,20 @@ public sealed class BrowserTests : IAsyncLifetime
             await page.FillAsync("#Input_Email", email);
             await page.FillAsync("#Input_Password", Password);
             await page.ClickAsync("form.stacked button[type=submit]");
-            await page.WaitForURLAsync(root);
+            await page.WaitForURLAsync(root, AfterRedirect);
             await page.Locator("span.signed-in").WaitForAsync();
 
             await page.GotoAsync("/Boards/Create");
             await page.FillAsync("#Input_Name", $"Browser board {Guid.NewGuid():N}");
             await page.ClickAsync("form.stacked button[type=submit]");
-            await page.WaitForURLAsync("**/b/**");
+            await page.WaitForURLAsync("**/b/**", AfterRedirect);
             boardPath = new Uri(page.Url).AbsolutePath;
 
             await page.FillAsync("#Input_Text", postText);
             await page.ClickAsync("form.post-form button[type=submit]");
             await page.Locator(".post-text", new PageLocatorOptions { HasText = postText }).WaitForAsync();
         }
-        catch (PlaywrightException ex)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             // Where the browser was and what the app wrote last say whether the app or the browser stalled.
             throw new InvalidOperationException($"Browser step failed at {page.Url}: {ex.Message}{Environment.NewLine}{App.OutputTail()}", ex);
