@@ -162,8 +162,10 @@ public sealed class DeployFilesTests
             Assert.All(Strings(statement.GetProperty("Resource")), r => Assert.True(r == groupArn || r == groupArn + ":*", r));
         }
 
+        // logs:TagResource would be needed only to create the group with the exporter's `tags:`, which is not set.
+        Assert.False(config.Map("exporters", "awscloudwatchlogs").ContainsKey("tags"));
         Assert.Equal(
-            new HashSet<string> { "logs:CreateLogStream", "logs:PutLogEvents", "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource" },
+            new HashSet<string> { "logs:CreateLogStream", "logs:PutLogEvents", "logs:CreateLogGroup", "logs:PutRetentionPolicy" },
             actions);
 
         // The exporter's group is not one of the awslogs driver groups (those hold the stdout JSON lines).
