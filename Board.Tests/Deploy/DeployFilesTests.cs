@@ -115,10 +115,13 @@ public sealed class DeployFilesTests
     [Fact]
     public void The_app_log_driver_blocks_rather_than_dropping_lines_silently()
     {
-        // In non-blocking mode the awslogs driver drops lines when its buffer is full and says nothing; in the
-        // default blocking mode a slow driver backs up into Board's stdout writer, which counts what it drops.
+        // In non-blocking mode the awslogs driver drops lines when its buffer is full and says nothing. ECS has
+        // made non-blocking the default (unless the account setting says otherwise), so blocking is set
+        // explicitly: a slow driver then backs up into Board's stdout writer, which runs on its own thread
+        // with a bounded buffer and counts what it drops, so requests do not wait.
         var options = Container("board-web").GetProperty("logConfiguration").GetProperty("options");
-        Assert.False(options.TryGetProperty("mode", out var mode) && mode.GetString() == "non-blocking");
+        Assert.Equal("blocking", options.GetProperty("mode").GetString());
+        Assert.False(options.TryGetProperty("max-buffer-size", out _), "max-buffer-size applies only to non-blocking mode");
     }
 
     [Fact]
