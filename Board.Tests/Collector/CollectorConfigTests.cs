@@ -96,7 +96,13 @@ public sealed class CollectorConfigTests
 
         var memoryLimiter = config.Map("processors", "memory_limiter");
         Assert.Equal("1s", memoryLimiter["check_interval"]);
-        Assert.InRange(int.Parse(Assert.IsType<string>(memoryLimiter["limit_percentage"])), 1, 100);
+        // Fixed limits: a percentage would be taken from whatever memory the collector detects, not from its
+        // container's limit (checked against the task definition in DeployFilesTests).
+        Assert.False(memoryLimiter.ContainsKey("limit_percentage"));
+        Assert.False(memoryLimiter.ContainsKey("spike_limit_percentage"));
+        var limit = int.Parse(Assert.IsType<string>(memoryLimiter["limit_mib"]));
+        var spike = int.Parse(Assert.IsType<string>(memoryLimiter["spike_limit_mib"]));
+        Assert.InRange(spike, 1, limit - 1);
 
         var detection = config.Map("processors", "resource_detection");
         Assert.Equal(["env", "ecs", "system"], detection.Names("detectors"));

@@ -125,6 +125,33 @@ public sealed class DeployFilesTests
     }
 
     [Fact]
+    public void The_collector_has_a_hard_memory_limit_that_its_memory_limiter_and_GOMEMLIMIT_stay_under()
+    {
+        // Only a hard limit bounds the container; a memoryReservation alone lets it grow into the app's share.
+        var collector = Container("otel-collector");
+        Assert.False(collector.TryGetProperty("memoryReservation", out _));
+        var hardLimit = collector.GetProperty("memory").GetInt32();
+
+        // The collector's guidance: GOMEMLIMIT at about 80% of the hard limit.
+        var goMemLimit = EnvironmentOf("otel-collector")["GOMEMLIMIT"];
+        Assert.EndsWith("MiB", goMemLimit);
+        var goMemLimitMiB = int.Parse(goMemLimit[..^3]);
+        Assert.InRange(goMemLimitMiB, hardLimit * 70 / 100, hardLimit * 85 / 100);
+
+        // limit_mib bounds the heap; the process takes about 50 MiB more. It forces a GC before GOMEMLIMIT
+        // is reached, and the whole process stays under the hard limit.
+        var limiter = CollectorConfig.Expand(EnvironmentOf("otel-collector")).Map("processors", "memory_limiter");
+        var limitMiB = int.Parse((string)limiter["limit_mib"]!);
+        Assert.True(limitMiB < goMemLimitMiB, $"limit_mib {limitMiB} is not below GOMEMLIMIT {goMemLimit}");
+        Assert.True(limitMiB + 50 <= hardLimit, $"limit_mib {limitMiB} leaves under 50 MiB below the hard limit {hardLimit}");
+
+        // Every container's hard limit fits in the task's memory.
+        var hardLimits = TaskDefinition.GetProperty("containerDefinitions").EnumerateArray()
+            .Sum(c => c.TryGetProperty("memory", out var memory) ? memory.GetInt32() : 0);
+        Assert.True(hardLimits < int.Parse(TaskDefinition.GetProperty("memory").GetString()!));
+    }
+
+    [Fact]
     public void The_task_definition_provides_every_variable_the_aws_pipelines_need()
     {
         var environment = EnvironmentOf("otel-collector");
