@@ -210,7 +210,14 @@ public sealed class DeployFilesTests
     public void The_image_runs_as_non_root_on_8080_and_adot_is_opt_in()
     {
         var dockerfile = RepoFiles.Read("deploy", "Dockerfile");
-        Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", dockerfile);
+        // The SDK stage may run on the build machine's platform only because the publish is framework-dependent
+        // and names no runtime identifier (its output does not depend on the platform).
+        Assert.Contains("FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build", dockerfile);
+        var publish = Assert.Single(dockerfile.Split('\n'), l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal));
+        Assert.DoesNotContain(" -r ", publish);
+        Assert.DoesNotContain("--runtime", publish);
+        Assert.DoesNotContain("--self-contained", publish);
+        Assert.DoesNotContain("RuntimeIdentifier", RepoFiles.Read("Board.Web", "Board.Web.csproj"));
         Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile);
         Assert.Contains("USER $APP_UID", dockerfile);
         Assert.Contains("EXPOSE 8080", dockerfile);
