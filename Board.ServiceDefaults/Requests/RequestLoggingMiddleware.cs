@@ -68,10 +68,8 @@ internal sealed class RequestLoggingMiddleware(
             {
                 // Microseconds are as precise as a request's duration is worth reporting.
                 var durationMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3);
-                LogCompleted(context, requestContext, endpoint, status, durationMs, exception);
+                LogCompleted(context, requestContext, status, durationMs, exception);
             }
-
-            requestContext.Complete();
         }
     }
 
@@ -93,7 +91,7 @@ internal sealed class RequestLoggingMiddleware(
         _logger.Log(LogLevel.Information, RequestLogEntries.Started, state, null, RequestLogEntries.FormatStarted);
     }
 
-    private void LogCompleted(HttpContext context, RequestLogContext requestContext, RoutedEndpointFeature endpoint, int status, double durationMs, Exception? exception)
+    private void LogCompleted(HttpContext context, RequestLogContext requestContext, int status, double durationMs, Exception? exception)
     {
         var level = exception is null ? settings.Levels.For(status) : settings.Levels.ExceptionLevel;
         if (!_logger.IsEnabled(level))
@@ -105,7 +103,7 @@ internal sealed class RequestLoggingMiddleware(
         {
             Method = requestContext.Method,
             Path = requestContext.Path,
-            Route = RequestLogContext.RouteOf(context, endpoint),
+            Route = requestContext.Route,
             StatusCode = status,
             DurationMs = durationMs,
             ResponseSize = context.Response.ContentLength,

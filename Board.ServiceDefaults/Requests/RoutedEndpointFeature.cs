@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 
 namespace Board.ServiceDefaults.Requests;
 
@@ -9,6 +10,11 @@ namespace Board.ServiceDefaults.Requests;
 /// again, to the error page), and <c>http.route</c> must name the route the client asked for, not the page that
 /// rendered the error: the first endpoint set, or none when routing found no match before the re-execution.
 /// </summary>
+/// <remarks>
+/// The route's text is made here, on the request's thread, when routing decides, and read as one reference: a record
+/// written by work on another thread reads it without touching the HttpContext, which is neither thread-safe nor
+/// the request's once it has ended.
+/// </remarks>
 internal sealed class RoutedEndpointFeature(IFeatureCollection features, Endpoint? initial) : IEndpointFeature
 {
     private Endpoint? _current = initial;
@@ -16,6 +22,9 @@ internal sealed class RoutedEndpointFeature(IFeatureCollection features, Endpoin
     public bool Routed { get; private set; }
 
     public Endpoint? FirstEndpoint { get; private set; }
+
+    /// <summary>The route template of the first routing decision (with a leading '/'); null before it or without a match.</summary>
+    public string? Route { get; private set; } = TemplateOf(initial);
 
     public Endpoint? Endpoint
     {
@@ -29,6 +38,7 @@ internal sealed class RoutedEndpointFeature(IFeatureCollection features, Endpoin
                 // Routing may find nothing and set nothing; the first endpoint set is then the error page's,
                 // and the re-execution feature knows the original one (null: no match).
                 FirstEndpoint = ReExecutedFrom(out var original) ? original : value;
+                Route = TemplateOf(FirstEndpoint);
             }
 
             _current = value;
@@ -51,5 +61,21 @@ internal sealed class RoutedEndpointFeature(IFeatureCollection features, Endpoin
 
         original = null;
         return false;
+    }
+
+    private static string? TemplateOf(Endpoint? endpoint)
+    {
+        if (endpoint is not RouteEndpoint routeEndpoint)
+        {
+            return null;
+        }
+
+        var template = routeEndpoint.RoutePattern.RawText;
+        if (string.IsNullOrEmpty(template))
+        {
+            return "/";
+        }
+
+        return template[0] == '/' ? template : "/" + template;
     }
 }

@@ -75,6 +75,10 @@ internal sealed class BenchPipeline : IDisposable
         return context;
     }
 
+    /// <summary>The request context the middleware opens for <paramref name="context"/>.</summary>
+    public static RequestLogContext NewRequestContext(HttpContext context) =>
+        new(context, "127.0.0.1", new RoutedEndpointFeature(context.Features, context.GetEndpoint()));
+
     /// <summary>The END entry the middleware writes for a 200 from GET /alive.</summary>
     public static RequestCompletedState EndState() => new()
     {

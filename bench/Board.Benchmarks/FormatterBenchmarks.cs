@@ -35,7 +35,7 @@ public class FormatterBenchmarks
         var exported = new List<LogRecord>();
         _pipeline = new BenchPipeline(exported: exported);
         _state = BenchPipeline.EndState();
-        RequestLogContext.Current = new RequestLogContext(BenchPipeline.NewRequest(), "127.0.0.1");
+        RequestLogContext.Current = BenchPipeline.NewRequestContext(BenchPipeline.NewRequest());
         _pipeline.Logger.Log(LogLevel.Information, RequestLogEntries.Completed, _state, null, RequestLogEntries.FormatCompleted);
         _pipeline.Flush();
         _enriched = exported.Single(r => r.EventId.Id == 2);

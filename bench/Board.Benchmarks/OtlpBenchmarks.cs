@@ -55,7 +55,7 @@ public class OtlpBenchmarks
         var address = new Uri(_listener.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
         _state = BenchPipeline.EndState();
-        RequestLogContext.Current = new RequestLogContext(BenchPipeline.NewRequest(), "127.0.0.1");
+        RequestLogContext.Current = BenchPipeline.NewRequestContext(BenchPipeline.NewRequest());
         _pipeline = new BenchPipeline(new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = address.ToString().TrimEnd('/'),

@@ -25,7 +25,7 @@ public class PipelineBenchmarks
         _pipeline = new BenchPipeline(new Dictionary<string, string?> { ["StructuredLogging:Requests:ExcludedPaths:0"] = "/none" });
         _state = BenchPipeline.EndState();
         _context = BenchPipeline.NewRequest();
-        RequestLogContext.Current = new RequestLogContext(_context, "127.0.0.1");
+        RequestLogContext.Current = BenchPipeline.NewRequestContext(_context);
         var options = _pipeline.Options;
         _middleware = new RequestLoggingMiddleware(
             static context => { context.Response.StatusCode = 200; return Task.CompletedTask; },
