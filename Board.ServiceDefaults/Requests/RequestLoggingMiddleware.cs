@@ -42,14 +42,25 @@ internal sealed class RequestLoggingMiddleware(
         }
 
         Exception? exception = null;
+        var clientGone = false;
+        bool? abortedByClient = null;
         try
         {
             await next(context);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away and the request's work stopped with it: nothing failed on the server and nothing
+            // can be answered. Logged as the framework does, as 499 (client closed request) without the exception.
+            clientGone = true;
         }
         catch (Exception ex)
         {
             // Logged once, by the END entry below; the client gets a 500 as it would from the server.
             exception = ex;
+
+            // Read before the server's own Abort() below sets it.
+            abortedByClient = context.RequestAborted.IsCancellationRequested;
             if (!context.Response.HasStarted)
             {
                 context.Response.Clear();
@@ -63,12 +74,13 @@ internal sealed class RequestLoggingMiddleware(
         finally
         {
             exception ??= context.Features.Find<IExceptionHandlerFeature>()?.Error;
-            var status = context.Response.StatusCode;
+            var status = clientGone ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
             if (!excluded || status >= 500 || exception is not null)
             {
                 // Microseconds are as precise as a request's duration is worth reporting.
                 var durationMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3);
-                LogCompleted(context, requestContext, status, durationMs, exception);
+                var aborted = abortedByClient ?? context.RequestAborted.IsCancellationRequested;
+                LogCompleted(context, requestContext, status, durationMs, aborted, exception);
             }
         }
     }
@@ -91,7 +103,7 @@ internal sealed class RequestLoggingMiddleware(
         _logger.Log(LogLevel.Information, RequestLogEntries.Started, state, null, RequestLogEntries.FormatStarted);
     }
 
-    private void LogCompleted(HttpContext context, RequestLogContext requestContext, int status, double durationMs, Exception? exception)
+    private void LogCompleted(HttpContext context, RequestLogContext requestContext, int status, double durationMs, bool aborted, Exception? exception)
     {
         var level = exception is null ? settings.Levels.For(status) : settings.Levels.ExceptionLevel;
         if (!_logger.IsEnabled(level))
@@ -107,7 +119,7 @@ internal sealed class RequestLoggingMiddleware(
             StatusCode = status,
             DurationMs = durationMs,
             ResponseSize = context.Response.ContentLength,
-            ClientAborted = context.RequestAborted.IsCancellationRequested,
+            ClientAborted = aborted,
         };
         _logger.Log(level, RequestLogEntries.Completed, state, exception, RequestLogEntries.FormatCompleted);
     }

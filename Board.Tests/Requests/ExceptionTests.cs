@@ -33,6 +33,61 @@ public sealed class ExceptionTests
     }
 
     [Fact]
+    public async Task A_client_that_goes_away_is_logged_as_499_without_an_exception()
+    {
+        var started = new TaskCompletionSource();
+        await using var app = await TestWebApp.StartAsync(a =>
+            a.MapGet("/slow", async (HttpContext context) =>
+            {
+                started.SetResult();
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                return "never";
+            }));
+        using var client = app.CreateClient();
+        using var cancel = new CancellationTokenSource();
+
+        var request = client.GetAsync("/slow", cancel.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.Equal(499, end["http.response.status_code"]);
+        Assert.Equal(true, end["http.request.aborted"]);
+        Assert.Equal(LogLevel.Warning, end.Level);
+        Assert.False(end.Attributes.ContainsKey("exception.type"));
+    }
+
+    [Fact]
+    public async Task A_request_that_throws_is_not_marked_as_aborted_by_the_client()
+    {
+        await using var app = await TestWebApp.StartAsync(a =>
+            a.MapGet("/throws-late", async (HttpContext context) =>
+            {
+                // The response has started, so the server can only abort the connection.
+                await context.Response.WriteAsync("partial");
+                await context.Response.Body.FlushAsync();
+                throw new InvalidOperationException("failed halfway");
+            }));
+        using var client = app.CreateClient();
+
+        try
+        {
+            using var response = await client.GetAsync("/throws-late");
+            await response.Content.ReadAsStringAsync();
+        }
+        catch (HttpRequestException)
+        {
+            // The aborted connection may surface to the client either way.
+        }
+
+        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.Equal("System.InvalidOperationException", end["exception.type"]);
+        Assert.Equal(false, end["http.request.aborted"]);
+        Assert.Equal(LogLevel.Error, end.Level);
+    }
+
+    [Fact]
     public async Task With_an_exception_handler_page_the_exception_is_still_logged_once()
     {
         await using var app = await TestWebApp.StartAsync(
