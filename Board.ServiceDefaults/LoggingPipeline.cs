@@ -101,9 +101,12 @@ internal static class LoggingPipeline
         GuardMessageFormatting(services);
     }
 
-    // A message that cannot be formatted must not throw into the caller (see SafeFormattingLoggerProvider).
-    private static void GuardMessageFormatting(IServiceCollection services)
+    // A message that cannot be formatted must not throw into the caller (see SafeFormattingLoggerProvider). The
+    // provider is found by how OpenTelemetry registers it; should that change, start-up stops here rather than the
+    // guard silently not being there.
+    internal static void GuardMessageFormatting(IServiceCollection services)
     {
+        var guarded = 0;
         for (var i = 0; i < services.Count; i++)
         {
             var descriptor = services[i];
@@ -117,11 +120,21 @@ internal static class LoggingPipeline
             if (isOpenTelemetry && descriptor.ImplementationFactory is { } factory)
             {
                 services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)factory(sp)));
+                guarded++;
             }
             else if (isOpenTelemetry && descriptor.ImplementationType is { } type)
             {
                 services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)ActivatorUtilities.CreateInstance(sp, type)));
+                guarded++;
             }
+        }
+
+        if (guarded != 1)
+        {
+            throw new InvalidOperationException(
+                $"Expected one OpenTelemetry logger provider registration to guard, found {guarded}. " +
+                "Board.ServiceDefaults registers OpenTelemetry logging itself; remove any other AddOpenTelemetry() logging " +
+                "registration made before AddServiceDefaults(), or check how this OpenTelemetry version registers its provider.");
         }
     }
 

@@ -175,6 +175,16 @@ public sealed partial class JsonLineTests
         Assert.Equal("After", lines[1].Text("message"));
     }
 
+    [Fact]
+    public void Start_up_stops_when_the_OpenTelemetry_logger_provider_to_guard_is_not_found()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+
+        var failure = Assert.Throws<InvalidOperationException>(() => Board.ServiceDefaults.LoggingPipeline.GuardMessageFormatting(services));
+
+        Assert.Contains("Expected one OpenTelemetry logger provider registration to guard, found 0", failure.Message, StringComparison.Ordinal);
+    }
+
     private sealed class ThrowsOnToString
     {
         public override string ToString() => throw new InvalidOperationException("no text for you");
