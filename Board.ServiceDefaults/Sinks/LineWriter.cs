@@ -5,7 +5,8 @@ namespace Board.ServiceDefaults.Sinks;
 /// <summary>
 /// Carries formatted lines to stdout on a thread of its own, so that a slow reader of stdout never slows a
 /// request. Lines wait in one growing buffer that is swapped out and written whole, which batches them under
-/// load. Past <c>maxPendingBytes</c> a line is dropped and counted instead of blocking its writer.
+/// load. Past <c>maxPendingBytes</c> waiting (the batch being written included) a line is dropped and counted
+/// instead of blocking its writer.
 /// The thread is woken through an event of its own, set outside the lock and only when it is parked, and it
 /// waits <see cref="GatherDelay"/> before taking a batch, and again after writing one: under load it then runs once
 /// per delay and is never parked, so no request thread has to wake it (a wake-up is a system call and, on another
@@ -30,6 +31,8 @@ internal sealed class LineWriter : IDisposable
     private byte[] _active = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private byte[]? _spare = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private int _activeLength;
+    // The batch the writer thread is writing still waits for stdout, so it counts against maxPendingBytes too.
+    private int _writingLength;
     private bool _writing;
     private bool _stopping;
     private bool _parked;
@@ -56,7 +59,7 @@ internal sealed class LineWriter : IDisposable
         bool wake;
         lock (_gate)
         {
-            if (_stopping || _activeLength + line.Length > _maxPendingBytes)
+            if (_stopping || _activeLength + _writingLength + line.Length > _maxPendingBytes)
             {
                 _droppedLines++;
                 return;
@@ -151,6 +154,7 @@ internal sealed class LineWriter : IDisposable
                     _spare = null;
                     _activeLength = 0;
                     _activeLines = 0;
+                    _writingLength = length;
                     _writing = true;
                 }
             }
@@ -187,6 +191,7 @@ internal sealed class LineWriter : IDisposable
                 }
 
                 _spare = buffer;
+                _writingLength = 0;
                 _writing = false;
             }
 
