@@ -1,4 +1,5 @@
 using Board.Web.Data;
+using Board.Web.Pages;
 using Board.Web.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -43,7 +44,8 @@ builder.Services.ConfigureApplicationCookie(options =>
     };
 });
 
-builder.Services.AddRazorPages();
+// A request whose method no handler of the page takes gets 405, not a page rendered without its model.
+builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new MethodNotAllowedFilter()));
 
 var app = builder.Build();
 

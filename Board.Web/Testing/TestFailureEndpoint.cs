@@ -13,7 +13,8 @@ public static class TestFailureEndpoint
     {
         if (app.Configuration.GetValue<bool>(ConfigurationKey))
         {
-            app.MapGet(Path, IResult () => throw new InvalidOperationException("Test failure endpoint"));
+            // Every method, so tests can see a failed POST, PUT or OPTIONS reach the error page as well as a failed GET.
+            app.Map(Path, IResult () => throw new InvalidOperationException("Test failure endpoint"));
         }
 
         return app;
