@@ -37,9 +37,9 @@ public sealed class AccountTests(BoardAppFactory factory) : IClassFixture<BoardA
         var email = await RegisterNewUserAsync();
         using var browser = new BrowserClient(factory);
 
-        using var response = await browser.LogInAsync(email, Password, returnUrl: "/b/welcome?page=1");
+        using var response = await browser.LogInAsync(email, Password, returnUrl: "/b/welcome?p=2");
 
-        Assert.Equal("/b/welcome?page=1", BrowserClient.RedirectTarget(response));
+        Assert.Equal("/b/welcome?p=2", BrowserClient.RedirectTarget(response));
     }
 
     [Fact]

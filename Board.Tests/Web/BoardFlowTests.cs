@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Board.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -126,7 +127,7 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Matches($"""<span class="field-error field-validation-error" data-valmsg-for="Input.Text"[^>]*>{System.Text.RegularExpressions.Regex.Escape(message)}</span>""", html);
+        Assert.Matches($"""<span class="field-error field-validation-error" data-valmsg-for="Input.Text"[^>]*>{Regex.Escape(message)}</span>""", html);
         Assert.Equal(before, CountPosts());
     }
 
@@ -175,25 +176,11 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
     [Fact]
     public async Task Board_pages_hold_twenty_posts_newest_first()
     {
-        var slug = $"paging-{Guid.NewGuid():N}";
-        factory.WithDatabase(db =>
-        {
-            var user = new Microsoft.AspNetCore.Identity.IdentityUser { UserName = NewEmail() };
-            db.Users.Add(user);
-            var board = new Board.Web.Data.Board { Name = "Paging", Slug = slug, CreatedUtc = DateTime.UtcNow };
-            db.Boards.Add(board);
-            var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-            for (var i = 1; i <= 25; i++)
-            {
-                db.Posts.Add(new Post { Board = board, AuthorId = user.Id, Text = $"[P-{i:D2}]", CreatedUtc = start.AddMinutes(i) });
-            }
-
-            return db.SaveChanges();
-        });
+        var slug = SeedBoardWithPosts(25);
         using var browser = new BrowserClient(factory);
 
         var first = await browser.GetPageAsync($"/b/{slug}");
-        var second = await browser.GetPageAsync($"/b/{slug}?page=2");
+        var second = await browser.GetPageAsync($"/b/{slug}?p=2");
 
         var firstOrder = Enumerable.Range(6, 20).Reverse().Select(i => first.IndexOf($"[P-{i:D2}]", StringComparison.Ordinal)).ToList();
         Assert.DoesNotContain(-1, firstOrder);
@@ -206,9 +193,57 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
         }
 
         Assert.DoesNotContain("[P-06]", second, StringComparison.Ordinal);
-        Assert.Contains("[P-25]", await browser.GetPageAsync($"/b/{slug}?page=abc"), StringComparison.Ordinal);
-        using var beyond = await browser.Http.GetAsync($"/b/{slug}?page=3");
+        Assert.Contains("[P-25]", await browser.GetPageAsync($"/b/{slug}?p=abc"), StringComparison.Ordinal);
+        using var beyond = await browser.Http.GetAsync($"/b/{slug}?p=3");
         Assert.Equal(HttpStatusCode.NotFound, beyond.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_pager_links_lead_to_the_older_posts_and_back()
+    {
+        var slug = SeedBoardWithPosts(25);
+        using var browser = new BrowserClient(factory);
+
+        var first = await browser.GetPageAsync($"/b/{slug}");
+        var second = await browser.GetPageAsync(PagerLink(first, "Older"));
+
+        Assert.Contains("Page 2 of 2", second, StringComparison.Ordinal);
+        Assert.Contains("[P-01]", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("[P-25]", second, StringComparison.Ordinal);
+
+        var back = await browser.GetPageAsync(PagerLink(second, "Newer"));
+        Assert.Contains("Page 1 of 2", back, StringComparison.Ordinal);
+        Assert.Contains("[P-25]", back, StringComparison.Ordinal);
+    }
+
+    private string SeedBoardWithPosts(int count)
+    {
+        var slug = $"paging-{Guid.NewGuid():N}";
+        factory.WithDatabase(db =>
+        {
+            var user = new Microsoft.AspNetCore.Identity.IdentityUser { UserName = NewEmail() };
+            db.Users.Add(user);
+            var board = new Board.Web.Data.Board { Name = "Paging", Slug = slug, CreatedUtc = DateTime.UtcNow };
+            db.Boards.Add(board);
+            var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            for (var i = 1; i <= count; i++)
+            {
+                db.Posts.Add(new Post { Board = board, AuthorId = user.Id, Text = $"[P-{i:D2}]", CreatedUtc = start.AddMinutes(i) });
+            }
+
+            return db.SaveChanges();
+        });
+        return slug;
+    }
+
+    /// <summary>The address of the pager link whose text contains <paramref name="label"/>, as a browser would read it.</summary>
+    private static string PagerLink(string html, string label)
+    {
+        var pager = Regex.Match(html, """<nav class="pager">(?<links>.*?)</nav>""", RegexOptions.Singleline);
+        Assert.True(pager.Success, "The page has no pager");
+        var link = Regex.Match(pager.Groups["links"].Value, $"""<a href="(?<href>[^"]*)">[^<]*{label}[^<]*</a>""");
+        Assert.True(link.Success, $"The pager has no {label} link: {pager.Value}");
+        return WebUtility.HtmlDecode(link.Groups["href"].Value);
     }
 
     private int CountPosts() => factory.WithDatabase(db => db.Posts.Count());

@@ -20,8 +20,10 @@ public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> 
     public int TotalPages { get; private set; } = 1;
     public string? CurrentUserId { get; private set; }
 
-    // "page" arrives as a string so that ?page=abc reads as the first page rather than a model-binding error.
-    public async Task<IActionResult> OnGetAsync(string slug, [FromQuery(Name = "page")] string? page, CancellationToken cancellationToken)
+    // The page number is "p", not "page": Razor Pages reserve the "page" route value for the page's own name, so link
+    // generation would replace it. It arrives as a string so that ?p=abc reads as the first page rather than a
+    // model-binding error.
+    public async Task<IActionResult> OnGetAsync(string slug, [FromQuery(Name = "p")] string? p, CancellationToken cancellationToken)
     {
         var board = await FindBoardAsync(slug, cancellationToken);
         if (board is null)
@@ -29,7 +31,7 @@ public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> 
             return NotFound();
         }
 
-        var requested = int.TryParse(page, out var number) && number > 1 ? number : 1;
+        var requested = int.TryParse(p, out var number) && number > 1 ? number : 1;
         return await ShowAsync(board, requested, cancellationToken);
     }
 
