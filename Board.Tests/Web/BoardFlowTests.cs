@@ -125,7 +125,7 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
 
         using var response = await browser.WritePostAsync(DatabaseInitializer.WelcomeSlug, text ?? new string('x', Post.TextMaxLength + 1));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Matches($"""<span class="field-error field-validation-error" data-valmsg-for="Input.Text"[^>]*>{Regex.Escape(message)}</span>""", html);
         Assert.Equal(before, CountPosts());
@@ -140,9 +140,23 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
 
         using var response = await browser.WritePostAsync(DatabaseInitializer.WelcomeSlug, "fine", title: new string('t', Post.TitleMaxLength + 1));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
         Assert.Contains("data-valmsg-for=\"Input.Title\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, CountPosts());
+    }
+
+    [Fact]
+    public async Task A_board_without_a_name_is_refused_with_the_message_and_nothing_is_stored()
+    {
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(NewEmail(), Password);
+        var before = factory.WithDatabase(db => db.Boards.Count());
+
+        using var response = await browser.SubmitFormAsync("/Boards/Create", new Dictionary<string, string> { ["Input.Name"] = "" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
+        Assert.Matches("""<span class="field-error field-validation-error" data-valmsg-for="Input.Name"[^>]*>The Name field is required.</span>""", await response.Content.ReadAsStringAsync());
+        Assert.Equal(before, factory.WithDatabase(db => db.Boards.Count()));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn, ILogger<Login
     {
         if (!ModelState.IsValid)
         {
-            return Page();
+            return this.RefusedForm();
         }
 
         var email = Input.Email.Trim();
@@ -54,7 +54,9 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn, ILogger<Login
             ModelState.AddModelError(string.Empty, InvalidMessage);
         }
 
-        return Page();
+        // 422 like any other refused form, not 401: that status promises a WWW-Authenticate challenge a login form
+        // does not have. A lockout is the same answer with its own message.
+        return this.RefusedForm();
     }
 
     public sealed class LoginInput

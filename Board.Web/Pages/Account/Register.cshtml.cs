@@ -21,7 +21,7 @@ public sealed class RegisterModel(
     {
         if (!ModelState.IsValid)
         {
-            return Page();
+            return this.RefusedForm();
         }
 
         var email = Input.Email.Trim();
@@ -44,7 +44,7 @@ public sealed class RegisterModel(
                 ModelState.AddModelError(field, error.Description);
             }
 
-            return Page();
+            return this.RefusedForm();
         }
 
         using (logger.BeginFields(("user.email", email), ("user.id", user.Id)))

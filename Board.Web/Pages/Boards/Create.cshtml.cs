@@ -22,7 +22,7 @@ public sealed class CreateModel(BoardDbContext db, UserManager<IdentityUser> use
     {
         if (!ModelState.IsValid)
         {
-            return Page();
+            return this.RefusedForm();
         }
 
         var name = Input.Name.Trim();

@@ -52,7 +52,7 @@ public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> 
 
         if (!ModelState.IsValid)
         {
-            return await ShowAsync(board, 1, cancellationToken);
+            return await ShowAsync(board, 1, cancellationToken, refused: true);
         }
 
         var post = new Post
@@ -78,7 +78,7 @@ public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> 
     private Task<Data.Board?> FindBoardAsync(string slug, CancellationToken cancellationToken) =>
         db.Boards.AsNoTracking().SingleOrDefaultAsync(b => b.Slug == slug, cancellationToken);
 
-    private async Task<IActionResult> ShowAsync(Data.Board board, int pageNumber, CancellationToken cancellationToken)
+    private async Task<IActionResult> ShowAsync(Data.Board board, int pageNumber, CancellationToken cancellationToken, bool refused = false)
     {
         var postCount = await db.Posts.CountAsync(p => p.BoardId == board.Id, cancellationToken);
         TotalPages = Math.Max(1, (postCount + PageSize - 1) / PageSize);
@@ -98,7 +98,7 @@ public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> 
             .Take(PageSize)
             .Select(p => new PostView(p.Id, p.Title, p.Text, p.AuthorId, p.Author!.UserName ?? "", p.CreatedUtc))
             .ToListAsync(cancellationToken);
-        return Page();
+        return refused ? this.RefusedForm() : Page();
     }
 
     public sealed record PostView(int Id, string? Title, string Text, string AuthorId, string AuthorEmail, DateTime CreatedUtc)
