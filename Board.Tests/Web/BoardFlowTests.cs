@@ -159,6 +159,73 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
         Assert.Equal(before, factory.WithDatabase(db => db.Boards.Count()));
     }
 
+    [Theory]
+    [InlineData("\0")]
+    [InlineData("\u001b[31m")]
+    public async Task Post_text_with_a_control_character_is_refused_with_the_message_but_tabs_and_line_breaks_are_kept(string control)
+    {
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(NewEmail(), Password);
+        var before = CountPosts();
+
+        // Leading, so the database's length check (which stops counting at a NUL) would refuse it with an error.
+        using (var refused = await browser.SubmitFormAsync(
+            "/b/welcome", new Dictionary<string, string> { ["Input.Text"] = $"{control}after" }, multipart: true))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableContent, refused.StatusCode);
+            Assert.Matches("""data-valmsg-for="Input.Text"[^>]*>The Text field cannot contain control characters.</span>""", await refused.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(before, CountPosts());
+        var multiline = $"line one\r\n\tline two {Guid.NewGuid():N}";
+        using (var kept = await browser.SubmitFormAsync("/b/welcome", new Dictionary<string, string> { ["Input.Text"] = multiline }, multipart: true))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, kept.StatusCode);
+        }
+
+        Assert.True(factory.WithDatabase(db => db.Posts.Any(p => p.Text == multiline)));
+    }
+
+    [Fact]
+    public async Task A_board_name_with_a_NUL_is_refused_with_the_message_and_nothing_is_stored()
+    {
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(NewEmail(), Password);
+        var before = factory.WithDatabase(db => db.Boards.Count());
+
+        using var response = await browser.SubmitFormAsync(
+            "/Boards/Create", new Dictionary<string, string> { ["Input.Name"] = "\0board" }, multipart: true);
+
+        Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
+        Assert.Matches("""data-valmsg-for="Input.Name"[^>]*>The Name field cannot contain control characters.</span>""", await response.Content.ReadAsStringAsync());
+        Assert.Equal(before, factory.WithDatabase(db => db.Boards.Count()));
+    }
+
+    [Fact]
+    public void A_duplicate_slug_is_a_unique_violation_and_a_failed_check_is_not()
+    {
+        var slug = $"unique-{Guid.NewGuid():N}";
+        factory.WithDatabase(db =>
+        {
+            db.Boards.Add(new Board.Web.Data.Board { Name = "First", Slug = slug, CreatedUtc = DateTime.UtcNow });
+            return db.SaveChanges();
+        });
+
+        var duplicate = Assert.Throws<DbUpdateException>(() => factory.WithDatabase(db =>
+        {
+            db.Boards.Add(new Board.Web.Data.Board { Name = "Second", Slug = slug, CreatedUtc = DateTime.UtcNow });
+            return db.SaveChanges();
+        }));
+        var overLong = Assert.Throws<DbUpdateException>(() => factory.WithDatabase(db =>
+        {
+            db.Boards.Add(new Board.Web.Data.Board { Name = new string('n', Board.Web.Data.Board.NameMaxLength + 1), Slug = slug + "-long", CreatedUtc = DateTime.UtcNow });
+            return db.SaveChanges();
+        }));
+
+        Assert.True(duplicate.IsUniqueViolation(), duplicate.InnerException?.Message);
+        Assert.False(overLong.IsUniqueViolation(), overLong.InnerException?.Message);
+    }
+
     [Fact]
     public void The_database_itself_refuses_over_long_text()
     {

@@ -25,12 +25,28 @@ public sealed partial class BrowserClient : IDisposable
     }
 
     /// <summary>GETs <paramref name="pageUrl"/> for its token and POSTs the fields to <paramref name="postUrl"/> (default: the same page).</summary>
-    public async Task<HttpResponseMessage> SubmitFormAsync(string pageUrl, IReadOnlyDictionary<string, string> fields, string? postUrl = null)
+    /// <param name="multipart">
+    /// Send multipart/form-data rather than a url-encoded form. The url-encoded form reader refuses a NUL outright (the
+    /// anti-forgery check then answers 400); multipart carries it as far as the page, as a script's request could.
+    /// </param>
+    public async Task<HttpResponseMessage> SubmitFormAsync(
+        string pageUrl, IReadOnlyDictionary<string, string> fields, string? postUrl = null, bool multipart = false)
     {
         var token = ExtractAntiforgeryToken(await GetPageAsync(pageUrl));
         var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token };
-        using var content = new FormUrlEncodedContent(form);
+        using HttpContent content = multipart ? Multipart(form) : new FormUrlEncodedContent(form);
         return await Http.PostAsync(postUrl ?? pageUrl, content);
+    }
+
+    private static MultipartFormDataContent Multipart(Dictionary<string, string> form)
+    {
+        var content = new MultipartFormDataContent();
+        foreach (var (name, value) in form)
+        {
+            content.Add(new StringContent(value), name);
+        }
+
+        return content;
     }
 
     public async Task RegisterAsync(string email, string password)

@@ -44,11 +44,12 @@ public sealed class CreateModel(BoardDbContext db, UserManager<IdentityUser> use
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
-            // Someone took the same slug between our check and our insert; the unique index stopped it.
+            // Someone took the same slug between our check and our insert; the unique index stopped it. Any other
+            // failure is not the user's to retry and goes to the error page.
             ModelState.AddModelError(string.Empty, "A board with this name was created just now. Please try again.");
-            return Page();
+            return new PageResult { StatusCode = StatusCodes.Status409Conflict };
         }
 
         using (logger.BeginFields(("board.id", board.Id)))
@@ -61,10 +62,10 @@ public sealed class CreateModel(BoardDbContext db, UserManager<IdentityUser> use
 
     public sealed class BoardInput
     {
-        [Required, StringLength(Data.Board.NameMaxLength)]
+        [Required, StringLength(Data.Board.NameMaxLength), NoControlCharacters]
         public string Name { get; set; } = "";
 
-        [StringLength(Data.Board.DescriptionMaxLength)]
+        [StringLength(Data.Board.DescriptionMaxLength), NoControlCharacters(Multiline = true)]
         public string? Description { get; set; }
     }
 }

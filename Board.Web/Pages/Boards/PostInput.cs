@@ -7,9 +7,11 @@ namespace Board.Web.Pages.Boards;
 public sealed class PostInput
 {
     [StringLength(Post.TitleMaxLength)]
+    [NoControlCharacters]
     public string? Title { get; set; }
 
     [Required(ErrorMessage = "Write some text for your post.")]
     [StringLength(Post.TextMaxLength, ErrorMessage = "The text can be at most {1} characters long.")]
+    [NoControlCharacters(Multiline = true)]
     public string Text { get; set; } = "";
 }
