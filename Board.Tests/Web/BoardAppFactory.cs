@@ -4,6 +4,7 @@ using Board.Tests.Support;
 using Board.Web.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,9 @@ public sealed class BoardAppFactory : WebApplicationFactory<Program>
     /// <summary>Every record as the exporters got it: enriched, after the real sinks.</summary>
     public List<LogRecord> Exported { get; } = [];
 
+    /// <summary>Services a test replaces or adds, after the app's own.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Further configuration for one test's host.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -54,6 +58,11 @@ public sealed class BoardAppFactory : WebApplicationFactory<Program>
             services.AddSingleton(new LogOutput(Stdout));
             services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(Exported));
         });
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
+        }
+
         if (EnvironmentName is not null)
         {
             builder.UseEnvironment(EnvironmentName);

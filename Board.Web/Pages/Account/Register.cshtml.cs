@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using Board.Web.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Board.Web.Pages.Account;
 
@@ -27,7 +29,17 @@ public sealed class RegisterModel(
         var email = Input.Email.Trim();
         // The email is the user name too, so people log in with the address they registered with.
         var user = new IdentityUser { UserName = email, Email = email };
-        var result = await users.CreateAsync(user, Input.Password);
+        IdentityResult result;
+        try
+        {
+            result = await users.CreateAsync(user, Input.Password);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
+        {
+            // Registered by someone else between Identity's duplicate check and the insert (the same form submitted
+            // twice, say): the unique user name index stopped it, and the answer is the one the check would have given.
+            result = IdentityResult.Failed(users.ErrorDescriber.DuplicateEmail(email));
+        }
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)

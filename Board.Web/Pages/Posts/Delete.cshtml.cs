@@ -35,7 +35,10 @@ public sealed class DeleteModel(BoardDbContext db, UserManager<IdentityUser> use
 
     public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
     {
-        var post = await FindPostAsync(id, cancellationToken);
+        var post = await db.Posts.AsNoTracking()
+            .Where(p => p.Id == id)
+            .Select(p => new { p.Id, p.BoardId, p.AuthorId, BoardSlug = p.Board!.Slug })
+            .SingleOrDefaultAsync(cancellationToken);
         if (post is null)
         {
             return NotFound();
@@ -52,15 +55,20 @@ public sealed class DeleteModel(BoardDbContext db, UserManager<IdentityUser> use
             return Forbid();
         }
 
-        db.Posts.Remove(post);
-        await db.SaveChangesAsync(cancellationToken);
+        // Deleted by a query that counts what it removed, rather than a tracked removal: when the same form is submitted
+        // twice at once, the second finds the post gone and gets 404 instead of a failed save.
+        var deleted = await db.Posts.Where(p => p.Id == id && p.AuthorId == userId).ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            return NotFound();
+        }
 
         using (logger.BeginFields(("board.id", post.BoardId), ("user.id", userId)))
         {
-            logger.LogInformation("Post {post.id} deleted from board {board.slug}", post.Id, post.Board!.Slug);
+            logger.LogInformation("Post {post.id} deleted from board {board.slug}", post.Id, post.BoardSlug);
         }
 
-        return RedirectToPage("/Boards/View", new { slug = post.Board!.Slug });
+        return RedirectToPage("/Boards/View", new { slug = post.BoardSlug });
     }
 
     private Task<Post?> FindPostAsync(int id, CancellationToken cancellationToken) =>
