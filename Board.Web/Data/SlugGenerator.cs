@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 
 namespace Board.Web.Data;
 
@@ -43,11 +44,25 @@ public static class SlugGenerator
         return result.Length == 0 ? "board" : result;
     }
 
-    /// <summary>The first of base, base-2, base-3 ... that <paramref name="isTaken"/> rejects.</summary>
-    public static async Task<string> MakeUniqueAsync(string baseSlug, Func<string, Task<bool>> isTaken)
+    /// <summary>The first of base, base-2, base-3 ... that no board in <paramref name="boards"/> has.</summary>
+    public static async Task<string> MakeUniqueAsync(IQueryable<Board> boards, string baseSlug, CancellationToken cancellationToken)
     {
+        // One query for every slug a suffix could collide with, rather than one per suffix tried: a popular name
+        // would otherwise cost a query for each board already called that.
+        var prefix = baseSlug + "-";
+        var taken = await boards
+            .Where(b => b.Slug == baseSlug || b.Slug.StartsWith(prefix))
+            .Select(b => b.Slug)
+            .ToListAsync(cancellationToken);
+        return MakeUnique(baseSlug, taken);
+    }
+
+    /// <summary>The first of base, base-2, base-3 ... that is not in <paramref name="taken"/>.</summary>
+    public static string MakeUnique(string baseSlug, IEnumerable<string> taken)
+    {
+        var takenSet = taken.ToHashSet(StringComparer.Ordinal);
         var candidate = baseSlug;
-        for (var n = 2; await isTaken(candidate); n++)
+        for (var n = 2; takenSet.Contains(candidate); n++)
         {
             candidate = $"{baseSlug}-{n}";
         }

@@ -26,9 +26,7 @@ public sealed class CreateModel(BoardDbContext db, UserManager<IdentityUser> use
         }
 
         var name = Input.Name.Trim();
-        var slug = await SlugGenerator.MakeUniqueAsync(
-            SlugGenerator.FromName(name),
-            candidate => db.Boards.AnyAsync(b => b.Slug == candidate, cancellationToken));
+        var slug = await SlugGenerator.MakeUniqueAsync(db.Boards.AsNoTracking(), SlugGenerator.FromName(name), cancellationToken);
 
         var board = new Data.Board
         {
