@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Board.Tests.Otlp;
 
 namespace Board.Tests.EndToEnd;
@@ -27,8 +28,14 @@ public sealed class BoardWebProcessTests(OtlpReceiver receiver) : IClassFixture<
         Assert.True(app.HasExited);
         Assert.False(app.WasKilled, $"Board.Web did not stop on SIGTERM in time.{Environment.NewLine}{app.OutputTail()}");
         Assert.True(exitCode == 0, $"Board.Web exited with code {exitCode}.{Environment.NewLine}{app.OutputTail()}");
-        // Output is captured line by line; what Board.Web prints is asserted once the logging library lands.
-        Assert.Equal(app.Output.Count, app.StandardOutput.Count + app.StandardError.Count);
+        // Production writes nothing but JSON lines to stdout, one object each, and nothing to stderr.
+        Assert.NotEmpty(app.StandardOutput);
+        Assert.All(app.StandardOutput, line =>
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.Equal(JsonValueKind.Object, json.RootElement.ValueKind);
+        });
+        Assert.Empty(app.StandardError);
     }
 
     [Fact]
