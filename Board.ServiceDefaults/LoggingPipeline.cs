@@ -38,8 +38,6 @@ internal static class LoggingPipeline
             SilenceUnlessConfigured(builder, "Microsoft.AspNetCore.Hosting.Diagnostics");
         }
 
-        SilenceUnlessConfigured(builder, "Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware");
-
         services.AddSingleton<ScopeProviderCapture>();
         services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<ScopeProviderCapture>());
 
@@ -98,13 +96,15 @@ internal static class LoggingPipeline
                 logging.IncludeScopes = false;
             });
 
-        GuardMessageFormatting(services);
+        // The END entry logs a request's exception; the exception handler's own entry for it would repeat it.
+        var leaveOutRepeatedUnhandledException = configuration[$"Logging:LogLevel:{RepeatedUnhandledExceptionFilter.Category}"] is null;
+        GuardMessageFormatting(services, leaveOutRepeatedUnhandledException);
     }
 
     // A message that cannot be formatted must not throw into the caller (see SafeFormattingLoggerProvider). The
     // provider is found by how OpenTelemetry registers it; should that change, start-up stops here rather than the
     // guard silently not being there.
-    internal static void GuardMessageFormatting(IServiceCollection services)
+    internal static void GuardMessageFormatting(IServiceCollection services, bool leaveOutRepeatedUnhandledException)
     {
         var guarded = 0;
         for (var i = 0; i < services.Count; i++)
@@ -119,12 +119,12 @@ internal static class LoggingPipeline
                 || descriptor.ImplementationFactory?.GetType().GenericTypeArguments is [_, var produced] && produced == typeof(OpenTelemetryLoggerProvider);
             if (isOpenTelemetry && descriptor.ImplementationFactory is { } factory)
             {
-                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)factory(sp)));
+                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)factory(sp), leaveOutRepeatedUnhandledException));
                 guarded++;
             }
             else if (isOpenTelemetry && descriptor.ImplementationType is { } type)
             {
-                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)ActivatorUtilities.CreateInstance(sp, type)));
+                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider((ILoggerProvider)ActivatorUtilities.CreateInstance(sp, type), leaveOutRepeatedUnhandledException));
                 guarded++;
             }
         }

@@ -7,12 +7,19 @@ namespace Board.ServiceDefaults.Enrichment;
 /// ToString() throws) does not throw into the code that logged: the OpenTelemetry logger calls the formatter
 /// itself, and the logger factory would rethrow its exception to the caller. On that failure only, the record
 /// is logged again with its template as the message. Keeps the provider alias, so Logging:OpenTelemetry:*
-/// filters still apply.
+/// filters still apply. Where asked, the exception handler middleware's logger also leaves out the entry the END
+/// entry repeats (<see cref="RepeatedUnhandledExceptionFilter"/>).
 /// </summary>
 [ProviderAlias("OpenTelemetry")]
-internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner) : ILoggerProvider, ISupportExternalScope
+internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, bool leaveOutRepeatedUnhandledException) : ILoggerProvider, ISupportExternalScope
 {
-    public ILogger CreateLogger(string categoryName) => new SafeFormattingLogger(inner.CreateLogger(categoryName));
+    public ILogger CreateLogger(string categoryName)
+    {
+        var logger = new SafeFormattingLogger(inner.CreateLogger(categoryName));
+        return leaveOutRepeatedUnhandledException && categoryName == RepeatedUnhandledExceptionFilter.Category
+            ? new RepeatedUnhandledExceptionFilter(logger)
+            : logger;
+    }
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => (inner as ISupportExternalScope)?.SetScopeProvider(scopeProvider);
 

@@ -113,6 +113,31 @@ public sealed class ExceptionTests
     }
 
     [Fact]
+    public async Task An_error_handler_that_throws_is_logged_while_the_repeated_unhandled_exception_entry_is_not()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/throws", string () => throw new ArgumentException("bad thing")),
+            beforeMap: a => a.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandler = _ => throw new InvalidOperationException("the error page broke"),
+            }));
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/throws");
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        var records = app.Records();
+        var handler = records.Where(r => r.Category == "Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware").ToArray();
+        var handlerFailure = Assert.Single(handler);
+        Assert.NotEqual("UnhandledException", handlerFailure.EventName);
+        Assert.Equal("System.InvalidOperationException", handlerFailure["exception.type"]);
+        Assert.Equal("the error page broke", handlerFailure["exception.message"]);
+
+        var end = Assert.Single(records, r => r.EventName == "RequestCompleted");
+        Assert.Equal("System.ArgumentException", end["exception.type"]);
+    }
+
+    [Fact]
     public async Task A_status_code_page_that_re_executes_the_request_does_not_replace_its_route()
     {
         await using var app = await TestWebApp.StartAsync(

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Board.ServiceDefaults.Enrichment;
+
+/// <summary>
+/// Leaves out the exception handler middleware's "unhandled exception" entry: the request's END entry carries the
+/// same exception, taken from <c>IExceptionHandlerFeature</c>, so it would be logged twice. The middleware's other
+/// entries stay, among them the one that says the error handler itself threw, which no other record carries.
+/// </summary>
+internal sealed class RepeatedUnhandledExceptionFilter(ILogger inner) : ILogger
+{
+    public const string Category = "Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware";
+
+    // DiagnosticsLoggerExtensions.UnhandledException in ASP.NET Core.
+    private const int UnhandledExceptionEventId = 1;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (eventId.Id != UnhandledExceptionEventId)
+        {
+            inner.Log(logLevel, eventId, state, exception, formatter);
+        }
+    }
+}
