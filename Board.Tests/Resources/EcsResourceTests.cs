@@ -94,6 +94,43 @@ public sealed class EcsResourceTests
         Assert.Equal(1, server.ContainerRequests);
     }
 
+    [Fact]
+    public async Task With_Board_logging_off_the_warning_still_reaches_the_hosts_own_logging()
+    {
+        await using var server = await FakeEcsMetadataServer.StartAsync(FakeEcsMetadataServer.Behaviour.ServerError);
+        var captured = new CapturingLoggerProvider();
+        var settings = Settings(server);
+        settings["StructuredLogging:Enabled"] = "false";
+        using var harness = new LoggingHarness(settings, services: s => s.AddSingleton<ILoggerProvider>(captured));
+        harness.Start();
+
+        // Only traces and metrics build the resource here, when the host starts: the warning comes after that.
+        var warning = Assert.Single(captured.Records, r => r.Category == WarningCategory);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(server.Uri, warning.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Category, LogLevel Level, string Message)> Records { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class CapturingLogger(CapturingLoggerProvider owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                owner.Records.Enqueue((category, logLevel, formatter(state, exception)));
+        }
+    }
+
     // A good endpoint gets the most the options allow: the first request of a test run (JIT, a cold Kestrel on a
     // busy machine) can take longer than the short timeout the failure cases use.
     private static Dictionary<string, string?> Settings(FakeEcsMetadataServer server, string timeout = "00:00:30") => new()
