@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Board.Tests.EndToEnd;
@@ -14,7 +15,7 @@ namespace Board.Tests.EndToEnd;
 /// typed with the one logged. Production's default (REDACTED, or a keyed hash) is covered by the other process
 /// tests. Chromium is never downloaded: a missing /usr/bin/chromium fails the test (.ci/run installs it).
 /// </remarks>
-public sealed class BrowserTests : IAsyncLifetime
+public sealed partial class BrowserTests : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     private const string Password = "Browser-Password-42";
@@ -22,10 +23,10 @@ public sealed class BrowserTests : IAsyncLifetime
     // processes on two cores, has taken longer than 30 s for a step.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    // A redirect counts once the browser has committed to the new URL. Waiting for its "load" event as well has
-    // hung for the full timeout now and then after the login redirect, with the page already shown (Playwright saw
-    // the network go idle but not the event); the locator waits that follow check the page itself.
-    private static readonly PageWaitForURLOptions AfterRedirect = new() { WaitUntil = WaitUntilState.Commit };
+    // Where a redirect leads is checked by polling the page's URL. WaitForURLAsync, called once the redirect has
+    // already landed, waits for a load state instead, and now and then that wait never ended (90 s, with the page
+    // shown and the network idle); the locator waits that follow check the page itself.
+    private static readonly PageAssertionsToHaveURLOptions UrlWait = new() { Timeout = (float)Timeout.TotalMilliseconds };
 
     private BoardWebProcess? _app;
 
@@ -76,7 +77,7 @@ public sealed class BrowserTests : IAsyncLifetime
             await page.FillAsync("#Input_Password", Password);
             await page.FillAsync("#Input_ConfirmPassword", Password);
             await page.ClickAsync("form.stacked button[type=submit]");
-            await page.WaitForURLAsync(root, AfterRedirect);
+            await Assertions.Expect(page).ToHaveURLAsync(root, UrlWait);
             await page.Locator("span.signed-in").WaitForAsync();
 
             await page.ClickAsync("form.inline button[type=submit]"); // log out
@@ -86,13 +87,13 @@ public sealed class BrowserTests : IAsyncLifetime
             await page.FillAsync("#Input_Email", email);
             await page.FillAsync("#Input_Password", Password);
             await page.ClickAsync("form.stacked button[type=submit]");
-            await page.WaitForURLAsync(root, AfterRedirect);
+            await Assertions.Expect(page).ToHaveURLAsync(root, UrlWait);
             await page.Locator("span.signed-in").WaitForAsync();
 
             await page.GotoAsync("/Boards/Create");
             await page.FillAsync("#Input_Name", $"Browser board {Guid.NewGuid():N}");
             await page.ClickAsync("form.stacked button[type=submit]");
-            await page.WaitForURLAsync("**/b/**", AfterRedirect);
+            await Assertions.Expect(page).ToHaveURLAsync(BoardUrl(), UrlWait);
             boardPath = new Uri(page.Url).AbsolutePath;
 
             await page.FillAsync("#Input_Text", postText);
@@ -126,6 +127,9 @@ public sealed class BrowserTests : IAsyncLifetime
         var postStart = Assert.Single(starts, s => s.TraceId == post.TraceId);
         Assert.Equal(boardPath, postStart.Text("url.path"));
     }
+
+    [GeneratedRegex("/b/[^/?#]+$")]
+    private static partial Regex BoardUrl();
 
     /// <summary>Waits until stdout holds the END record of every listed request and returns every record.</summary>
     private async Task<IReadOnlyList<SinkRecord>> WaitForRecordsAsync(params (string Method, string Path)[] requests)
