@@ -28,6 +28,9 @@ public static class Extensions
         var options = LoggingOptionsLoader.Load(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(options);
 
+        // Before the request logging, so that its entries see the forwarded client; and not only while Board logs.
+        TrustedProxies.Add(builder, options.ForwardedHeaders);
+
         var startupWarnings = new StartupWarnings();
         if (options.Enabled)
         {

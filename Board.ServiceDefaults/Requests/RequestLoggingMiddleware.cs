@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Logging;
 
 namespace Board.ServiceDefaults.Requests;
@@ -24,11 +23,10 @@ internal sealed class RequestLoggingMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         var start = Stopwatch.GetTimestamp();
-        var peer = AddressOf(context.Connection.RemoteIpAddress);
-
-        // Forwarded headers are believed only from the configured proxies; the peer stays what the socket says.
-        settings.ForwardedHeaders?.ApplyForwarders(context);
-        var client = settings.ForwardedHeaders is null ? peer : AddressOf(context.Connection.RemoteIpAddress);
+        // Forwarded headers from a trusted proxy were applied before this middleware (TrustedProxies); the peer
+        // stays what the socket said.
+        var client = AddressOf(context.Connection.RemoteIpAddress);
+        var peer = settings.TrustsProxies && context.Features.Get<SocketPeerFeature>() is { } socket ? AddressOf(socket.Address) : client;
 
         var endpoint = new RoutedEndpointFeature(context.Features, context.Features.Find<IEndpointFeature>()?.Endpoint);
         context.Features[typeof(IEndpointFeature)] = endpoint;
@@ -142,11 +140,12 @@ internal sealed class RequestLoggingMiddleware(
 }
 
 /// <summary>What the middleware needs from <see cref="RequestLoggingOptions"/>, compiled once.</summary>
-internal sealed class RequestLoggingSettings(RequestLoggingOptions options, ForwardedHeadersMiddleware? forwardedHeaders)
+internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool trustsProxies)
 {
     private readonly Microsoft.AspNetCore.Http.PathString[] _excluded = [.. options.ExcludedPaths.Select(p => new Microsoft.AspNetCore.Http.PathString(p.TrimEnd('/')))];
 
-    public ForwardedHeadersMiddleware? ForwardedHeaders { get; } = forwardedHeaders;
+    /// <summary>Whether forwarded headers may have replaced the connection's address before the request got here.</summary>
+    public bool TrustsProxies { get; } = trustsProxies;
     public QueryStringRedactor QueryRedactor { get; } = new(options.SensitiveQueryKeys);
     public StatusLevelMap Levels { get; } = new(options);
 

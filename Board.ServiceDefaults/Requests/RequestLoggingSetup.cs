@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Board.ServiceDefaults.Requests;
 
@@ -14,9 +13,7 @@ internal static class RequestLoggingSetup
             return;
         }
 
-        builder.Services.AddSingleton(sp => new RequestLoggingSettings(
-            options,
-            TrustedProxies.Create(proxies, sp.GetRequiredService<ILoggerFactory>())));
+        builder.Services.AddSingleton(new RequestLoggingSettings(options, TrustedProxies.IsConfigured(proxies)));
         builder.Services.AddSingleton<IStartupFilter, RequestLoggingStartupFilter>();
     }
 }

@@ -1,25 +1,40 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Builds the forwarded-headers handling from <see cref="TrustedProxyOptions"/>: with no proxy and no network
-/// configured there is none, and an X-Forwarded-For from any peer is ignored (the seed believed it from anyone).
+/// Believes <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> from the proxies in <see cref="TrustedProxyOptions"/>
+/// only: with none configured there is no forwarded-headers handling at all, and a header from any peer is ignored
+/// (the seed believed it from anyone). Applied first in the pipeline whenever configured, whether or not Board
+/// logs: the client address and the scheme that cookies and redirects depend on must not change with a logging
+/// switch.
 /// </summary>
 internal static class TrustedProxies
 {
-    public static ForwardedHeadersMiddleware? Create(TrustedProxyOptions options, ILoggerFactory loggerFactory)
+    public static void Add(IHostApplicationBuilder builder, TrustedProxyOptions options)
     {
-        if (options.KnownProxies.Count == 0 && options.KnownNetworks.Count == 0)
+        if (!IsConfigured(options))
         {
-            return null;
+            return;
         }
 
+        // Registered before the request logging's filter, so this middleware is outside it and the START entry
+        // already sees the forwarded client.
+        builder.Services.AddSingleton<IStartupFilter>(sp => new StartupFilter(Create(options, sp.GetRequiredService<ILoggerFactory>())));
+    }
+
+    public static bool IsConfigured(TrustedProxyOptions options) => options.KnownProxies.Count > 0 || options.KnownNetworks.Count > 0;
+
+    private static ForwardedHeadersMiddleware Create(TrustedProxyOptions options, ILoggerFactory loggerFactory)
+    {
         var forwarded = new ForwardedHeadersOptions
         {
             ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
@@ -41,4 +56,25 @@ internal static class TrustedProxies
 
         return new ForwardedHeadersMiddleware(static _ => Task.CompletedTask, loggerFactory, Options.Create(forwarded));
     }
+
+    private sealed class StartupFilter(ForwardedHeadersMiddleware forwarders) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(nextMiddleware => context =>
+            {
+                // The address the connection came from, kept for network.peer.address before it is replaced.
+                context.Features.Set(new SocketPeerFeature(context.Connection.RemoteIpAddress));
+                forwarders.ApplyForwarders(context);
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
+
+/// <summary>The connection's own remote address, as it was before forwarded headers from a trusted proxy replaced it.</summary>
+internal sealed class SocketPeerFeature(IPAddress? address)
+{
+    public IPAddress? Address { get; } = address;
 }

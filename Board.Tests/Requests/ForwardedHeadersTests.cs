@@ -1,6 +1,7 @@
 using System.Net;
 using Board.Tests.Support;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Board.Tests.Requests;
 
@@ -86,5 +87,46 @@ public sealed class ForwardedHeadersTests
         var start = await StartEntryFrom(app, "10.0.3.9", "1.2.3.4, 203.0.113.7");
 
         Assert.Equal("203.0.113.7", start["client.address"]);
+    }
+
+    // The client and the scheme the app sees (cookies, redirects, lockouts) must not change with a logging switch.
+    [Theory]
+    [InlineData("StructuredLogging:Requests:Enabled")]
+    [InlineData("StructuredLogging:Enabled")]
+    public async Task Forwarded_headers_from_a_known_proxy_reach_the_app_with_logging_switched_off(string loggingSwitch)
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", (HttpContext context) => $"{context.Connection.RemoteIpAddress} {context.Request.Scheme}"),
+            settings: new Dictionary<string, string?>
+            {
+                ["StructuredLogging:ForwardedHeaders:KnownProxies:0"] = "10.0.0.5",
+                [loggingSwitch] = "false",
+            });
+
+        Assert.Equal("203.0.113.7 https", await WhoAsync(app, peer: "10.0.0.5"));
+        Assert.Equal("198.51.100.20 http", await WhoAsync(app, peer: "198.51.100.20"));
+        Assert.DoesNotContain("RequestStarted", app.Stdout.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_proxy_the_app_sees_the_connection_whatever_the_headers_say()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", (HttpContext context) => $"{context.Connection.RemoteIpAddress} {context.Request.Scheme}"));
+
+        Assert.Equal("10.0.0.5 http", await WhoAsync(app, peer: "10.0.0.5"));
+    }
+
+    private static async Task<string> WhoAsync(TestWebApp app, string peer)
+    {
+        var context = await app.Server.SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = IPAddress.Parse(peer);
+            c.Request.Method = "GET";
+            c.Request.Path = "/who";
+            c.Request.Headers["X-Forwarded-For"] = "203.0.113.7";
+            c.Request.Headers["X-Forwarded-Proto"] = "https";
+        });
+        return await new StreamReader(context.Response.Body).ReadToEndAsync();
     }
 }
