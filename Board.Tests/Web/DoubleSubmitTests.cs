@@ -94,6 +94,40 @@ public sealed class DoubleSubmitTests : IAsyncLifetime
             && r.Message.StartsWith("POST /Account/Register completed with status 422", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_board_whose_slug_another_submit_took_first_is_409_with_a_reason()
+    {
+        using var browser = new BrowserClient(_factory);
+        await browser.RegisterAsync(NewEmail(), Password);
+        var name = $"Raced {Guid.NewGuid():N}";
+        var slug = SlugGenerator.FromName(name);
+        var token = BrowserClient.ExtractAntiforgeryToken(await browser.GetPageAsync("/Boards/Create"));
+        // The other submit wins: it stores a board with the same slug after this one chose it and before its insert.
+        _race.BeforeNext("INSERT INTO \"Boards\"", () =>
+        {
+            _factory.WithDatabase(db =>
+            {
+                db.Boards.Add(new Board.Web.Data.Board { Name = name, Slug = slug, CreatedUtc = DateTime.UtcNow });
+                return db.SaveChanges();
+            });
+            return Task.CompletedTask;
+        });
+
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["Input.Name"] = name,
+        });
+        using var response = await browser.Http.PostAsync("/Boards/Create", content);
+
+        Assert.True(_race.Staged, "the board was never inserted");
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("A board with this name was created just now. Please try again.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, _factory.WithDatabase(db => db.Boards.Count(b => b.Slug == slug)));
+        Assert.Contains(_factory.Logs.Records, r => r.Category == "Board.Requests" && r.Level == LogLevel.Warning
+            && r.Message.StartsWith("POST /Boards/Create completed with status 409", StringComparison.Ordinal));
+    }
+
     private static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
 
     /// <summary>Runs another submit's write once, just before the next command that starts with a given text.</summary>
