@@ -25,6 +25,9 @@ public sealed class LoggingOptions
     public OtlpSinkOptions Otlp { get; set; } = new();
     public EcsMetadataOptions Ecs { get; set; } = new();
 
+    /// <summary>How often a warning reports the records any sink dropped since the last one.</summary>
+    public TimeSpan DropReportInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// True when an OpenTelemetry auto-instrumentation agent (such as the AWS Distro for OpenTelemetry .NET)
     /// owns the tracer, meter and logger providers: the service defaults then add no OTLP exporter and no
@@ -169,9 +172,6 @@ public sealed class OtlpSinkOptions
 
     /// <summary>Milliseconds between exports (OTEL_BLRP_SCHEDULE_DELAY wins when set).</summary>
     public int ScheduledDelayMilliseconds { get; set; } = 1_000;
-
-    /// <summary>How often a warning reports records that were dropped since the last one.</summary>
-    public TimeSpan DropReportInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// What the OTLP exporters do with an export the collector refused or did not answer, unless

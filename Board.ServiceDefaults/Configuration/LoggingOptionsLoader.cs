@@ -26,7 +26,7 @@ internal static partial class LoggingOptionsLoader
         {
             // The binder names an unknown key by its property name only; name it in full, with its file.
             var unknown = UnknownKeys(section, typeof(LoggingOptions))
-                .Select(key => $"{key} is not a known setting (from {ConfigurationSourceLocator.Describe(configuration, key)})")
+                .Select(key => $"{key} is not a known setting{MovedTo(key)} (from {ConfigurationSourceLocator.Describe(configuration, key)})")
                 .ToList();
             throw unknown.Count > 0
                 ? new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), unknown)
@@ -172,9 +172,9 @@ internal static partial class LoggingOptionsLoader
             yield return (p + "Otlp:ScheduledDelayMilliseconds", $"is {o.Otlp.ScheduledDelayMilliseconds}: must be positive");
         }
 
-        if (o.Otlp.DropReportInterval < TimeSpan.FromSeconds(1))
+        if (o.DropReportInterval < TimeSpan.FromSeconds(1))
         {
-            yield return (p + "Otlp:DropReportInterval", $"is {o.Otlp.DropReportInterval}: must be at least 00:00:01");
+            yield return (p + "DropReportInterval", $"is {o.DropReportInterval}: must be at least 00:00:01");
         }
 
         if (o.Ecs.Timeout <= TimeSpan.Zero || o.Ecs.Timeout > TimeSpan.FromSeconds(30))
@@ -208,6 +208,14 @@ internal static partial class LoggingOptionsLoader
             }
         }
     }
+
+    // Keys that were renamed: a configuration written for the old name says where the setting went.
+    private static readonly Dictionary<string, string> s_moved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [LoggingOptions.SectionName + ":Otlp:DropReportInterval"] = LoggingOptions.SectionName + ":DropReportInterval",
+    };
+
+    private static string MovedTo(string key) => s_moved.TryGetValue(key, out var now) ? $"; it is now {now}" : "";
 
     /// <summary>Configured keys with no property of that name on the options class they would bind to.</summary>
     private static IEnumerable<string> UnknownKeys(IConfigurationSection section, Type type)

@@ -12,7 +12,7 @@ internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, Loggin
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Otlp.DropReportInterval);
+        using var timer = new PeriodicTimer(options.DropReportInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -38,7 +38,7 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
         { """{ "Otlp": { "MaxQueueSize": 100 } }""", "StructuredLogging:Otlp:MaxExportBatchSize" },
         { """{ "Otlp": { "MaxExportBatchSize": 0 } }""", "StructuredLogging:Otlp:MaxExportBatchSize" },
         { """{ "Otlp": { "ScheduledDelayMilliseconds": 0 } }""", "StructuredLogging:Otlp:ScheduledDelayMilliseconds" },
-        { """{ "Otlp": { "DropReportInterval": "00:00:00.500" } }""", "StructuredLogging:Otlp:DropReportInterval" },
+        { """{ "DropReportInterval": "00:00:00.500" } """, "StructuredLogging:DropReportInterval" },
         { """{ "Ecs": { "Timeout": "00:01:00" } }""", "StructuredLogging:Ecs:Timeout" },
         { """{ "Ecs": { "Timeout": "00:00:00" } }""", "StructuredLogging:Ecs:Timeout" },
     };
@@ -104,6 +104,15 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
         var exception = Assert.Throws<OptionsValidationException>(() => HarnessWithFile("""{ "Json": { "MaxLineByte": 20000 } }"""));
 
         Assert.Contains("StructuredLogging:Json:MaxLineByte", exception.Message);
+        Assert.Contains(FileName, exception.Message);
+    }
+
+    [Fact]
+    public void A_renamed_key_says_what_it_is_called_now()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => HarnessWithFile("""{ "Otlp": { "DropReportInterval": "00:05:00" } }"""));
+
+        Assert.Contains("StructuredLogging:Otlp:DropReportInterval is not a known setting; it is now StructuredLogging:DropReportInterval", exception.Message);
         Assert.Contains(FileName, exception.Message);
     }
 

@@ -25,7 +25,7 @@ public sealed class DropCountingTests(ITestOutputHelper output)
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
             // A hung export must not time out: a failed export is a loss the SDK does not count (see docs/reliability.md).
             ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "120000",
-            ["StructuredLogging__Otlp__DropReportInterval"] = "00:00:01",
+            ["StructuredLogging__DropReportInterval"] = "00:00:01",
         });
 
         run.Receiver.Mode = OtlpReceiverMode.Hang;
