@@ -9,8 +9,9 @@ namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
 /// Writes a START entry when a request arrives and an END entry when it leaves, and opens the request context
-/// that is stamped on every record in between. Runs first in the pipeline (see <see cref="RequestLoggingStartupFilter"/>),
-/// so it times everything and sees the status the client gets.
+/// that is stamped on every record in between. Runs before everything the application adds (see
+/// <see cref="RequestLoggingStartupFilter"/>), after only the trusted forwarded headers (<see cref="TrustedProxies"/>), so
+/// it times everything and sees the client and the status the client gets.
 /// </summary>
 internal sealed class RequestLoggingMiddleware(
     RequestDelegate next,
