@@ -2,6 +2,7 @@ using System.Collections;
 using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -92,6 +93,12 @@ internal static partial class LoggingOptionsLoader
             yield return (p + "Json:MaxLineBytes", $"is {o.Json.MaxLineBytes}: must be between 1024 and 262144");
         }
 
+        // Otherwise a line of the largest size allowed could never be taken, even with nothing else waiting.
+        if (o.Console.MaxPendingBytes >= 64 * 1024 && o.Console.MaxPendingBytes < o.Json.MaxLineBytes)
+        {
+            yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least Json:MaxLineBytes ({o.Json.MaxLineBytes})");
+        }
+
         if (o.Json.MaxValueLength < 16 || o.Json.MaxValueLength > o.Json.MaxLineBytes)
         {
             yield return (p + "Json:MaxValueLength", $"is {o.Json.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
@@ -107,6 +114,18 @@ internal static partial class LoggingOptionsLoader
             if (string.IsNullOrWhiteSpace(to))
             {
                 yield return (p + "Json:RenameFields:" + from, "is empty: a field must be renamed to a non-empty name");
+            }
+        }
+
+        // A field renamed onto a fixed or resource field that keeps its own name would write that key twice.
+        var keptNames = JsonLineFormatter.FixedFieldNames.Concat(o.Json.ResourceAttributes)
+            .Where(name => !o.Json.RenameFields.ContainsKey(name))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var (from, to) in o.Json.RenameFields)
+        {
+            if (from != to && keptNames.Contains(to))
+            {
+                yield return (p + "Json:RenameFields:" + from, $"renames {from} to '{to}', which a field of that name is already written as");
             }
         }
 
@@ -172,9 +191,10 @@ internal static partial class LoggingOptionsLoader
             yield return (p + "Otlp:ScheduledDelayMilliseconds", $"is {o.Otlp.ScheduledDelayMilliseconds}: must be positive");
         }
 
-        if (o.DropReportInterval < TimeSpan.FromSeconds(1))
+        // A bare number is read as days ("60" is 60.00:00:00), past what the report's timer accepts.
+        if (o.DropReportInterval < TimeSpan.FromSeconds(1) || o.DropReportInterval > TimeSpan.FromDays(1))
         {
-            yield return (p + "DropReportInterval", $"is {o.DropReportInterval}: must be at least 00:00:01");
+            yield return (p + "DropReportInterval", $"is {o.DropReportInterval}: must be between 00:00:01 and 1.00:00:00");
         }
 
         if (o.Ecs.Timeout <= TimeSpan.Zero || o.Ecs.Timeout > TimeSpan.FromSeconds(30))

@@ -58,6 +58,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             }
 
             attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
+            AddExceptionFields(data, attributes);
             data.Attributes = attributes;
             RedactOrDropPersonalData(data, attributes);
         }
@@ -168,6 +169,33 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         if (redactor.IsActive && keys.MayContainAny(redactor.KeySummary))
         {
             RedactPersonalData(data, attributes);
+        }
+    }
+
+    // The exception a record carries is often why it was logged: the fallback keeps it in the fields every sink writes.
+    private static void AddExceptionFields(LogRecord data, List<KeyValuePair<string, object?>> attributes)
+    {
+        if (data.Exception is not { } exception)
+        {
+            return;
+        }
+
+        try
+        {
+            var keys = new KeySummary();
+            foreach (var pair in attributes)
+            {
+                keys.Include(pair.Key);
+            }
+
+            Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
+            Set(attributes, ref keys, "exception.message", exception.Message);
+            Set(attributes, ref keys, "exception.stacktrace", exception.ToString());
+            data.Exception = null;
+        }
+        catch (Exception)
+        {
+            // An exception whose Message or ToString() throws stays on the record for OTLP, as it came.
         }
     }
 

@@ -32,6 +32,9 @@ internal sealed class JsonLineBuffer
 
     public void Clear() => _length = 0;
 
+    /// <summary>Takes back what was written after <paramref name="length"/> bytes.</summary>
+    public void Truncate(int length) => _length = Math.Min(_length, length);
+
     public void WriteRaw(ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(Reserve(bytes.Length));

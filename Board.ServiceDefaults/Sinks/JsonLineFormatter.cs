@@ -21,6 +21,10 @@ internal sealed class JsonLineFormatter : ILineFormatter
 {
     public const string TruncationMarker = "...[truncated]";
 
+    /// <summary>The fields every line has, before any rename.</summary>
+    public static readonly string[] FixedFieldNames =
+        ["timestamp", "level", "logger", "message", "message_template", "event_id", "event_name", "trace_id", "span_id"];
+
     private const int MaxCachedKeys = 4096;
     private static readonly byte[][] s_levels =
         [.. new[] { "Trace", "Debug", "Information", "Warning", "Error", "Critical", "None" }.Select(JsonLineBuffer.Encode)];
@@ -37,9 +41,14 @@ internal sealed class JsonLineFormatter : ILineFormatter
     [ThreadStatic] private static NameSlot[]? t_names;
 
     // The logger category, the template and the event name repeat record after record: encoded once per thread,
-    // found through the same kind of table, with a map by reference behind it.
+    // found through the same kind of table, with a map by reference behind it. Only short ones are kept: a template
+    // made by string interpolation is new on every record, and the cache would hold thousands of them per thread.
+    private const int MaxCachedValueLength = 160;
     [ThreadStatic] private static ValueSlot[]? t_valueSlots;
     [ThreadStatic] private static Dictionary<string, byte[]>? t_values;
+
+    /// <summary>How many repeated values this thread keeps encoded (for tests of what the cache holds).</summary>
+    internal static int CachedValuesOnThisThread => t_values?.Count ?? 0;
 
     private readonly int _maxLineBytes;
     private readonly int _maxValueLength;
@@ -70,7 +79,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
         _eventName = Fixed("event_name");
         _traceId = Fixed("trace_id");
         _spanId = Fixed("span_id");
-        _fixedNames = new[] { "timestamp", "level", "logger", "message", "message_template", "event_id", "event_name", "trace_id", "span_id" }
+        _fixedNames = FixedFieldNames
             .Select(Rename).ToFrozenSet(StringComparer.Ordinal);
 
         var wanted = options.ResourceAttributes;
@@ -106,8 +115,15 @@ internal sealed class JsonLineFormatter : ILineFormatter
             }
         }
 
+        // Only the essentials, cut short; escaping can make a character six bytes, so once more shorter if need be.
         buffer.Clear();
         Write(record, buffer, 64, withAttributes: false);
+        if (buffer.Length > _maxLineBytes)
+        {
+            buffer.Clear();
+            Write(record, buffer, 16, withAttributes: false);
+        }
+
         return buffer.WrittenSpan;
     }
 
@@ -242,7 +258,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
     private static void WriteRepeated(JsonLineBuffer buffer, byte[] name, string value, int maxValue)
     {
         buffer.WriteRaw(name);
-        if (value.Length > maxValue)
+        if (value.Length > maxValue || value.Length > MaxCachedValueLength)
         {
             WriteText(buffer, value, maxValue);
             return;
@@ -419,36 +435,52 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 buffer.WriteAsciiString(g.ToString());
                 break;
             case IEnumerable sequence and not IDictionary:
-                buffer.WriteByte((byte)'[');
-                var count = 0;
-                foreach (var item in sequence)
-                {
-                    if (count > 0)
-                    {
-                        buffer.WriteByte((byte)',');
-                    }
-
-                    if (++count > 128)
-                    {
-                        buffer.WriteString(TruncationMarker);
-                        break;
-                    }
-
-                    if (item is IEnumerable and not string)
-                    {
-                        WriteText(buffer, TextSanitizer.TextOf(item), maxValue);
-                    }
-                    else
-                    {
-                        WriteValue(buffer, item, maxValue);
-                    }
-                }
-
-                buffer.WriteByte((byte)']');
+                WriteSequence(buffer, sequence, maxValue);
                 break;
             default:
                 WriteText(buffer, TextSanitizer.TextOf(value), maxValue);
                 break;
+        }
+    }
+
+    // A sequence whose enumeration throws is written as a placeholder, as a ToString() that throws is: one bad value
+    // costs neither the record nor the caller.
+    private static void WriteSequence(JsonLineBuffer buffer, IEnumerable sequence, int maxValue)
+    {
+        var start = buffer.Length;
+        try
+        {
+            buffer.WriteByte((byte)'[');
+            var count = 0;
+            foreach (var item in sequence)
+            {
+                if (count > 0)
+                {
+                    buffer.WriteByte((byte)',');
+                }
+
+                if (++count > 128)
+                {
+                    buffer.WriteString(TruncationMarker);
+                    break;
+                }
+
+                if (item is IEnumerable and not string)
+                {
+                    WriteText(buffer, TextSanitizer.TextOf(item), maxValue);
+                }
+                else
+                {
+                    WriteValue(buffer, item, maxValue);
+                }
+            }
+
+            buffer.WriteByte((byte)']');
+        }
+        catch (Exception ex)
+        {
+            buffer.Truncate(start);
+            buffer.WriteString($"<{sequence.GetType().FullName} enumeration threw {ex.GetType().Name}>");
         }
     }
 

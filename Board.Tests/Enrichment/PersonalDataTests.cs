@@ -58,6 +58,22 @@ public sealed class PersonalDataTests
     }
 
     [Fact]
+    public void A_record_whose_enrichment_fails_keeps_its_exception_on_stdout()
+    {
+        using var harness = new LoggingHarness();
+        using (harness.Logger.BeginScope(new BrokenScope()))
+        {
+            harness.Logger.LogError(new TimeoutException("the real failure"), "Payment failed");
+        }
+
+        var line = harness.JsonLines().Single("message", "Payment failed");
+        Assert.Equal(typeof(InvalidOperationException).FullName, line.Text("log.enrichment_error"));
+        Assert.Equal(typeof(TimeoutException).FullName, line.Text("exception.type"));
+        Assert.Equal("the real failure", line.Text("exception.message"));
+        Assert.Contains("the real failure", line.Text("exception.stacktrace"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_hash_key_gives_a_stable_keyed_hash_that_ignores_case()
     {
         var settings = new Dictionary<string, string?> { ["StructuredLogging:Redaction:HashKey"] = "a-test-key-of-enough-length" };

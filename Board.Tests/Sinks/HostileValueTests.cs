@@ -138,6 +138,41 @@ public sealed class HostileValueTests
         Assert.EndsWith(Marker, line.Text("a"));
     }
 
+    [Fact]
+    public void Essentials_that_escaping_makes_six_times_longer_still_fit_the_smallest_line()
+    {
+        // A control character is six bytes escaped (\u0001): the essentials' values cut to 64 characters do not fit.
+        var controls = new string('\u0001', 3000);
+        using var harness = new LoggingHarness(new Dictionary<string, string?> { ["StructuredLogging:Json:MaxLineBytes"] = "1024", ["StructuredLogging:Json:MaxValueLength"] = "512" });
+        harness.Logger.Log(LogLevel.Information, new EventId(7, controls), controls, null, static (s, _) => s);
+
+        var line = Assert.Single(Lines(harness, maxLineBytes: 1024));
+        Assert.StartsWith("\u0001", line.Text("message"));
+        Assert.Equal(7, line.GetProperty("event_id").GetInt32());
+    }
+
+    [Fact]
+    public void A_sequence_that_throws_while_enumerated_is_a_placeholder_and_the_record_is_kept()
+    {
+        using var harness = new LoggingHarness();
+        harness.Logger.LogInformation("Seq {seq} other {other}", new ThrowingSequence(), "kept");
+
+        var line = Assert.Single(Lines(harness));
+        Assert.Equal($"<{typeof(ThrowingSequence).FullName} enumeration threw InvalidOperationException>", line.Text("seq"));
+        Assert.Equal("kept", line.Text("other"));
+    }
+
+    private sealed class ThrowingSequence : IEnumerable<int>
+    {
+        public IEnumerator<int> GetEnumerator()
+        {
+            yield return 1;
+            throw new InvalidOperationException("the sequence broke");
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
     /// <summary>
     /// Flushes, then checks the raw bytes: every line (newline included) within the limit, the output ends with
     /// a newline, and every line is one JSON object.

@@ -106,4 +106,47 @@ public sealed class RenameFieldsTests
             Assert.False(lines[3 * i + 2].Has("http.response.status_code"));
         }
     }
+
+    [Fact]
+    public void Two_fixed_fields_may_swap_names_and_each_is_written_once()
+    {
+        using var harness = new LoggingHarness(new Dictionary<string, string?>
+        {
+            ["StructuredLogging:Json:RenameFields:message"] = "msg",
+            ["StructuredLogging:Json:RenameFields:message_template"] = "message",
+        });
+        harness.Logger.LogInformation("Hello {name}", "ada");
+
+        harness.Flush();
+        var text = harness.Stdout.Text;
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "\"message\":"));
+        var line = Assert.Single(harness.JsonLines());
+        Assert.Equal("Hello ada", line.Text("msg"));
+        Assert.Equal("Hello {name}", line.Text("message"));
+    }
+
+    [Fact]
+    public void Only_short_repeated_values_are_kept_encoded_so_interpolated_templates_do_not_pile_up()
+    {
+        using var harness = new LoggingHarness();
+        harness.Logger.LogInformation("warm-up");
+        var before = JsonLineFormatter.CachedValuesOnThisThread;
+
+        // A template made by interpolation is new on every record.
+        for (var i = 0; i < 50; i++)
+        {
+#pragma warning disable CA2254 // the point of the test: a template that differs on every call
+            harness.Logger.LogInformation($"Long and unique {i} " + new string('x', 200));
+        }
+
+        Assert.Equal(before, JsonLineFormatter.CachedValuesOnThisThread);
+        for (var i = 0; i < 50; i++)
+        {
+            harness.Logger.LogInformation($"Short {i}");
+#pragma warning restore CA2254
+        }
+
+        Assert.Equal(before + 50, JsonLineFormatter.CachedValuesOnThisThread);
+        Assert.Equal(101, harness.JsonLines().Count);
+    }
 }
