@@ -24,6 +24,15 @@ public sealed class StatusModel : PageModel
     {
         // The route's int constraint has already refused anything else.
         var code = Convert.ToInt32(RouteData.Values["code"], CultureInfo.InvariantCulture);
+
+        // Reached directly (/Status/404) rather than by re-execution: answer with the client error it describes. A
+        // server error is not echoed: anyone could otherwise write 5xx END entries and set off the error alarms.
+        if (HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is null)
+        {
+            code = code is >= 400 and <= 499 ? code : StatusCodes.Status404NotFound;
+            Response.StatusCode = code;
+        }
+
         (Heading, Explanation) = code switch
         {
             StatusCodes.Status404NotFound => ("Not found", "There is no board or post at this address."),
@@ -32,11 +41,5 @@ public sealed class StatusModel : PageModel
             StatusCodes.Status405MethodNotAllowed => ("Method not allowed", "This address does not accept that kind of request."),
             _ => ($"Error {code}", "The request could not be completed."),
         };
-
-        // Reached directly (/Status/404) rather than by re-execution: answer with the code it describes.
-        if (HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is null && code is >= 400 and <= 599)
-        {
-            Response.StatusCode = code;
-        }
     }
 }
