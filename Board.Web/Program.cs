@@ -1,6 +1,9 @@
 using Board.Web.Data;
 using Board.Web.Pages;
 using Board.Web.Testing;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +21,21 @@ builder.Services.AddDbContext<BoardDbContext>((sp, options) =>
 // /health includes the database; /alive does not, so a database outage takes the instance out of
 // rotation without the platform restarting it.
 builder.Services.AddHealthChecks().AddDbContextCheck<BoardDbContext>("database", tags: ["ready"]);
+
+// The keys that sign sign-in cookies and form tokens. By default they live in the user's profile, which a
+// container loses with its task: a new task would sign everyone out and refuse the forms already open. Kept in
+// DataProtection:KeysDirectory where configured (the image puts them next to the database, so one persisted
+// directory keeps both); read when the options are built, like the database's location.
+builder.Services.AddDataProtection().SetApplicationName("Board.Web");
+builder.Services.AddOptions<KeyManagementOptions>()
+    .Configure<IConfiguration, IWebHostEnvironment, ILoggerFactory>((options, configuration, environment, loggerFactory) =>
+    {
+        if (configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keysDirectory)
+        {
+            var directory = new DirectoryInfo(Path.GetFullPath(keysDirectory, environment.ContentRootPath));
+            options.XmlRepository = new FileSystemXmlRepository(directory, loggerFactory);
+        }
+    });
 
 builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 builder.Services
