@@ -26,7 +26,9 @@ public sealed class ScopeTests
         harness.Logger.LogInformation("outside");
 
         var lines = harness.JsonLines();
-        Assert.All(lines.Where(l => l.Text("message") is "first" or "second"), l =>
+        var inside = lines.Where(l => l.Text("message") is "first" or "second").ToList();
+        Assert.Equal(2, inside.Count);
+        Assert.All(inside, l =>
         {
             Assert.Equal("REDACTED", l.Text("user.email"));
             Assert.Equal(7, l.GetProperty("board.id").GetInt32());
