@@ -76,6 +76,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/Status/{0}");
 app.UseStaticFiles();
+app.UseMiddleware<UnreadableFormMiddleware>();
 app.UseAuthentication();
 app.UseAuthorization();
 

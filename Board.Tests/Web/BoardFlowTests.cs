@@ -191,6 +191,22 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
     }
 
     [Fact]
+    public async Task A_NUL_in_a_url_encoded_form_is_400_with_the_reason_and_nothing_is_stored()
+    {
+        using var browser = new BrowserClient(factory);
+        await browser.RegisterAsync(NewEmail(), Password);
+        var before = CountPosts();
+
+        // The browser's default encoding: the framework's form reader refuses a NUL before any validation runs.
+        using var response = await browser.SubmitFormAsync("/b/welcome", new Dictionary<string, string> { ["Input.Text"] = "bad\0nul" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("The form could not be read", page, StringComparison.Ordinal);
+        Assert.Equal(before, CountPosts());
+    }
+
+    [Fact]
     public async Task A_board_name_with_a_NUL_is_refused_with_the_message_and_nothing_is_stored()
     {
         using var browser = new BrowserClient(factory);

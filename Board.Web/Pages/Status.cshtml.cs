@@ -41,5 +41,9 @@ public sealed class StatusModel : PageModel
             StatusCodes.Status405MethodNotAllowed => ("Method not allowed", "This address does not accept that kind of request."),
             _ => ($"Error {code}", "The request could not be completed."),
         };
+        if (HttpContext.Items[UnreadableFormMiddleware.ReasonKey] is string reason)
+        {
+            Explanation = reason;
+        }
     }
 }
