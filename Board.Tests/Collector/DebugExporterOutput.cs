@@ -5,9 +5,11 @@ namespace Board.Tests.Collector;
 /// go.opentelemetry.io/collector/exporter/debugexporter/internal/otlptext/logs.go, v0.156.0): one
 /// "ResourceLog #n" block per resource, its "Resource attributes:" as "     -> key: Type(value)" lines,
 /// then "LogRecord #n" entries with "SeverityText: ...", "Body: Str(...)" and "Attributes:".
-/// Lines may carry a logger prefix (timestamp, level) on the first line of each exporter message.
+/// Lines may carry a logger prefix (timestamp, level) on the first line of each exporter message, and, read
+/// through Aspire's ResourceLoggerService, every line starts with the container runtime's timestamp and a space
+/// ("2026-08-01T10:00:00.1234567Z "), which is taken off first.
 /// </summary>
-public sealed class DebugExporterOutput
+public sealed partial class DebugExporterOutput
 {
     private readonly List<ResourceBlock> _blocks = [];
 
@@ -18,6 +20,7 @@ public sealed class DebugExporterOutput
 
     public void Add(string line)
     {
+        line = ResourceLogTimestamp().Replace(line, "", 1);
         var resourceLog = line.IndexOf("ResourceLog #", StringComparison.Ordinal);
         if (resourceLog >= 0)
         {
@@ -69,4 +72,7 @@ public sealed class DebugExporterOutput
 
         public List<string> Bodies { get; } = [];
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}) ")]
+    private static partial System.Text.RegularExpressions.Regex ResourceLogTimestamp();
 }

@@ -28,13 +28,17 @@ public sealed class DebugExporterOutputTests
         	{"kind": "exporter", "data_type": "logs", "name": "debug"}
         """;
 
-    [Fact]
-    public void Reads_bodies_with_their_resource_attributes()
+    // Aspire's ResourceLoggerService puts the container runtime's timestamp and a space before every line.
+    [Theory]
+    [InlineData("")]
+    [InlineData("2026-08-01T10:00:00.1234567Z ")]
+    [InlineData("2026-08-01T10:00:00.1234567+00:00 ")]
+    public void Reads_bodies_with_their_resource_attributes(string linePrefix)
     {
         var output = new DebugExporterOutput();
         foreach (var line in Sample.Split('\n'))
         {
-            output.Add(line);
+            output.Add(linePrefix + line);
         }
 
         var records = output.Records.ToList();
