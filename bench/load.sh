@@ -33,9 +33,14 @@ dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q 
 
 SINK_PID=""
 APP_PID=""
+db=""
+# Also on Ctrl-C or an error: the current mode's database and its stdout (a gigabyte or more) go, unless
+# KEEP_OUTPUT=1 (the counted ones are removed as the run goes).
 cleanup() {
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true
   [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null || true
+  [ -z "$db" ] || rm -rf "$db"
+  [ "${KEEP_OUTPUT:-0}" = 1 ] || rm -f "$OUT"/*.stdout
   page_reporting_restore
 }
 trap cleanup EXIT

@@ -33,7 +33,14 @@ mode_env() {
 start_board() {
   local mode=$1 port=$2 db=$3 out=$4 err=$5
   shift 5
-  (cd "$ROOT/Board.Web" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
+  # Something already answering there would pass for this Board.Web once it had failed to bind the port.
+  if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; then
+    echo "port $port on 127.0.0.1 is already in use; stop what listens there (or choose other ports)" >&2
+    exit 1
+  fi
+  # The caller's own OTLP endpoints are dropped: they would send every mode's telemetry off this machine.
+  (cd "$ROOT/Board.Web" && exec env -u OTEL_EXPORTER_OTLP_ENDPOINT -u OTEL_EXPORTER_OTLP_LOGS_ENDPOINT \
+      -u OTEL_EXPORTER_OTLP_TRACES_ENDPOINT -u OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
       ConnectionStrings__Board="Data Source=$db/board.db" $(mode_env "$mode") "$@" \
       dotnet "$ROOT/Board.Web/bin/Release/net10.0/Board.Web.dll" >"$out" 2>"$err") &
   BOARD_PID=$!
@@ -44,7 +51,12 @@ start_board() {
 start_sink() {
   dotnet "$ROOT/bench/Board.OtlpSink/bin/Release/net10.0/Board.OtlpSink.dll" --urls "http://127.0.0.1:$SINK_PORT" >"$1" 2>&1 &
   SINK_PID=$!
-  until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do sleep 0.2; done
+  local deadline=$((SECONDS + 60))
+  until curl -sf "http://127.0.0.1:$SINK_PORT/count" >/dev/null; do
+    kill -0 "$SINK_PID" 2>/dev/null || { echo "the OTLP receiver exited (port $SINK_PORT taken?); see $1" >&2; exit 1; }
+    [ "$SECONDS" -lt "$deadline" ] || { echo "the OTLP receiver did not answer on port $SINK_PORT within 60 s; see $1" >&2; exit 1; }
+    sleep 0.2
+  done
 }
 
 # Waits until the Board.Web of pid $1 answers at $2; if it exits first, says so, pointing at its stderr ($3), and

@@ -25,6 +25,12 @@ summarize() {
   # ratio: the median over the windows of req/s to the (a) baseline, with a 95% confidence interval for it;
   # cpu_us+: the median of CPU per request over the baseline.
   FNR == 1 { run++ }
+  # A row that is not a measurement (no req/s, a zero baseline) would become a ratio of nan or inf: refused.
+  NF == 6 && $1 ~ /^[0-9]+$/ && !($3 ~ /^[0-9]+(\.[0-9]+)?$/ && $5 ~ /^[0-9]+(\.[0-9]+)?$/ && $5 > 0) {
+    printf "bench/paired.sh: %s line %d is not a measurement: %s\n", FILENAME, FNR, $0 > "/dev/stderr"
+    bad = 1
+    next
+  }
   NF == 6 && $1 ~ /^[0-9]+$/ {
     if (!($2 in count)) order[++modes] = $2
     k = ++count[$2]
@@ -42,6 +48,7 @@ summarize() {
       (low[mode] >= target ? "met" : high[mode] < target ? "not met" : "at the edge"), median_ratio[mode], low[mode], high[mode]
   }
   END {
+    if (bad) exit 1
     if (modes == 0) { print "bench/paired.sh: no rows to summarize" > "/dev/stderr"; exit 1 }
     printf "%-5s %7s %7s %10s %12s %14s\n", "mode", "windows", "ratio", "quartiles", "95%-interval", "cpu_us+"
     for (m = 1; m <= modes; m++) {
@@ -143,26 +150,30 @@ for mode in a $NAMES; do
   wrk -t2 -c32 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$mode]}/alive" >/dev/null
 done
 
-# One window of a mode: "req/s cpu_us_per_request".
+# One window of a mode: sets RPS and CPU (µs per request). Run in this shell, not in $(...), where set -e is off:
+# a process that died, a failed wrk or a window without requests stops the run instead of becoming a row.
 window() {
   local before after requests
+  kill -0 "${PID[$1]}" 2>/dev/null || { echo "Board.Web of mode $1 has exited; see $OUT/$1.stderr" >&2; exit 1; }
   before=$(awk '{print $14 + $15}' "/proc/${PID[$1]}/stat")
-  wrk -t2 -c32 -d"${WINDOW}s" "http://127.0.0.1:${PORT[$1]}/alive" >"$OUT/window.wrk"
+  wrk -t2 -c32 -d"${WINDOW}s" "http://127.0.0.1:${PORT[$1]}/alive" >"$OUT/window.wrk" || { echo "wrk failed in a window of mode $1" >&2; exit 1; }
   after=$(awk '{print $14 + $15}' "/proc/${PID[$1]}/stat")
   requests=$(awk '/requests in/ {print $1}' "$OUT/window.wrk")
+  [ "${requests:-0}" -gt 0 ] || { echo "no requests served in a window of mode $1" >&2; exit 1; }
   [ "${KEEP_STDOUT:-0}" = 1 ] || : >"$OUT/$1.stdout"
-  echo "$(awk '/Requests\/sec/ {print $2}' "$OUT/window.wrk") $(awk -v d=$((after - before)) -v t="$TICKS" -v n="$requests" 'BEGIN {printf "%.2f", d / t * 1e6 / n}')"
+  RPS=$(awk '/Requests\/sec/ {print $2}' "$OUT/window.wrk")
+  CPU=$(awk -v d=$((after - before)) -v t="$TICKS" -v n="$requests" 'BEGIN {printf "%.2f", d / t * 1e6 / n}')
 }
 
 page_reporting_state
 echo "modes a$NAMES in one warm process each, windows of ${WINDOW}s, (a) before and after every other mode;" \
   "stdout files $([ "${KEEP_STDOUT:-0}" = 1 ] && echo "kept growing" || echo "emptied after each window")"
 printf '%-6s %-5s %10s %10s %10s %10s %7s\n' cycle mode req/s cpu_us/req a_req/s a_cpu_us ratio
-read -r a_rps a_cpu <<<"$(window a)"
+window a; a_rps=$RPS; a_cpu=$CPU
 for cycle in $(seq 1 "$CYCLES"); do
   for mode in $NAMES; do
-    read -r rps cpu <<<"$(window "$mode")"
-    read -r next_rps next_cpu <<<"$(window a)"
+    window "$mode"; rps=$RPS; cpu=$CPU
+    window a; next_rps=$RPS; next_cpu=$CPU
     base_rps=$(awk -v x="$a_rps" -v y="$next_rps" 'BEGIN {printf "%.2f", (x + y) / 2}')
     base_cpu=$(awk -v x="$a_cpu" -v y="$next_cpu" 'BEGIN {printf "%.2f", (x + y) / 2}')
     echo "$cycle $mode $rps $cpu $base_rps $base_cpu" >>"$OUT/rows.txt"

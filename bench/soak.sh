@@ -21,7 +21,13 @@ dotnet build -c Release "$ROOT/Board.Web/Board.Web.csproj" -v q -nologo >"$OUT/b
 dotnet build -c Release "$ROOT/bench/Board.OtlpSink/Board.OtlpSink.csproj" -v q -nologo >>"$OUT/build.log"
 
 APP_PID=""; SINK_PID=""; WRK_PID=""; DB=$(mktemp -d -t board-db.XXXXXX)
-cleanup() { for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done; rm -rf "$DB"; page_reporting_restore; }
+# Also on Ctrl-C or an error: the stdout file (tens of gigabytes) goes unless KEEP_OUTPUT=1.
+cleanup() {
+  for p in $WRK_PID $APP_PID $SINK_PID; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$DB"
+  [ "${KEEP_OUTPUT:-0}" = 1 ] || rm -f "$OUT/app.stdout"
+  page_reporting_restore
+}
 trap cleanup EXIT
 page_reporting_prepare
 

@@ -20,12 +20,13 @@ function quartile(list, n, q,    sorted) {
 # independent draws: the k-th smallest and the k-th largest value, with k the largest rank for which fewer than k
 # of n values fall below the median with probability at most 2.5% (the binomial distribution with p = 1/2). Sets
 # bounds[1] and bounds[2] and returns 1; returns 0 when n is too small for any such interval (n < 6).
-function median_interval(list, n, bounds,    sorted, p, below, k) {
-  p = 0.5 ^ n; below = p; k = 0
+# The binomial terms are kept as logarithms: 0.5 ^ n is below the smallest double from n = 1075 windows on.
+function median_interval(list, n, bounds,    sorted, log_p, below, k) {
+  log_p = n * log(0.5); below = exp(log_p); k = 0
   while (k < n && below <= 0.025) {
     k++
-    p = p * (n - k + 1) / k
-    below += p
+    log_p += log(n - k + 1) - log(k)
+    below += exp(log_p)
   }
   if (k == 0) return 0
   sorted_copy(list, n, sorted)

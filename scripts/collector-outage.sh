@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install -y wrk)" >&2; exit 2; }
 dotnet build -c Release Board.Web -v q -nologo >/dev/null
 dotnet build -c Release scripts/ReliabilityHarness -v q -nologo >/dev/null
-timeout 900 dotnet scripts/ReliabilityHarness/bin/Release/net10.0/ReliabilityHarness.dll outage "${1:-15}" "${2:-16}"
+timeout --foreground 900 dotnet scripts/ReliabilityHarness/bin/Release/net10.0/ReliabilityHarness.dll outage "${1:-15}" "${2:-16}"

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release Board.Web -v q -nologo >/dev/null
 dotnet build -c Release scripts/ReliabilityHarness -v q -nologo >/dev/null
-timeout 600 dotnet scripts/ReliabilityHarness/bin/Release/net10.0/ReliabilityHarness.dll disk "${1:-200}"
+timeout --foreground 600 dotnet scripts/ReliabilityHarness/bin/Release/net10.0/ReliabilityHarness.dll disk "${1:-200}"

@@ -127,6 +127,28 @@ public sealed class PairedSummaryTests : IDisposable
 
     private static string Script => RepoFiles.PathOf("bench", "paired.sh");
 
+    [Fact]
+    public void A_row_that_is_not_a_measurement_is_refused_rather_than_read_as_a_ratio()
+    {
+        var (exitCode, _, error) = Summarize(FourCycles + "\n5 c -nan 20.0 90000 14.0\n5 d 60000 20.0 0.00 14.0");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("line 13 is not a measurement: 5 c -nan", error);
+        Assert.Contains("line 14 is not a measurement: 5 d 60000 20.0 0.00", error);
+    }
+
+    [Fact]
+    public void The_interval_holds_for_more_windows_than_a_double_can_take_one_half_to_the_power_of()
+    {
+        // 1,200 windows of (c), ratios 0.001 to 1.200: the binomial ranks for n = 1200 are 566 and 635.
+        var rows = string.Join("\n", Enumerable.Range(1, 1200).Select(i => $"{i} c {i} 20.0 1000 14.0"));
+
+        var (exitCode, output, error) = Summarize(rows);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(["c", "1200", "0.60", "0.30-0.90", "0.57-0.64", "+6.0"], Fields(output, "c"));
+    }
+
     private (int ExitCode, string Output, string Error) Summarize(string rows)
     {
         var path = Path.Combine(_temp, "rows.txt");
