@@ -22,7 +22,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
     public const string TruncationMarker = "...[truncated]";
 
     /// <summary>The fields every line has, before any rename.</summary>
-    public static readonly string[] FixedFieldNames =
+    public static IReadOnlyList<string> FixedFieldNames { get; } =
         ["timestamp", "level", "logger", "message", "message_template", "event_id", "event_name", "trace_id", "span_id"];
 
     private const int MaxCachedKeys = 4096;
