@@ -30,7 +30,7 @@ public class PipelineBenchmarks
         _middleware = new RequestLoggingMiddleware(
             static context => { context.Response.StatusCode = 200; return Task.CompletedTask; },
             _pipeline.Services.GetRequiredService<ILoggerFactory>(),
-            new RequestLoggingSettings(options.Requests, null));
+            new RequestLoggingSettings(options.Requests, trustsProxies: false));
     }
 
     [GlobalCleanup]
