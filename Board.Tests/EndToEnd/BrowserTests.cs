@@ -92,9 +92,14 @@ public sealed partial class BrowserTests : IAsyncLifetime
 
             await page.GotoAsync("/Boards/Create");
             await page.FillAsync("#Input_Name", $"Browser board {Guid.NewGuid():N}");
+            await page.FillAsync("#Input_Description", "First line\nSecond line");
             await page.ClickAsync("form.stacked button[type=submit]");
             await Assertions.Expect(page).ToHaveURLAsync(BoardUrl(), UrlWait);
             boardPath = new Uri(page.Url).AbsolutePath;
+
+            // The text as the browser lays it out: the line break survives only where the page keeps it.
+            var description = await page.Locator("p.description").InnerTextAsync();
+            Assert.Equal("First line\nSecond line", description.ReplaceLineEndings("\n"));
 
             await page.FillAsync("#Input_Text", postText);
             await page.ClickAsync("form.post-form button[type=submit]");
