@@ -160,9 +160,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         {
             // The full type name (OTLP would send the short one). The Exception object leaves the record once the
             // enrichment succeeded (see OnEnd), so no sink adds exception fields a second time.
-            Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
-            Set(attributes, ref keys, "exception.message", exception.Message);
-            Set(attributes, ref keys, "exception.stacktrace", exception.ToString());
+            SetExceptionFields(attributes, ref keys, exception);
         }
 
         // Most records hold no personal key at all, and the summary says so without looking at each attribute.
@@ -188,9 +186,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
                 keys.Include(pair.Key);
             }
 
-            Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
-            Set(attributes, ref keys, "exception.message", exception.Message);
-            Set(attributes, ref keys, "exception.stacktrace", exception.ToString());
+            SetExceptionFields(attributes, ref keys, exception);
             data.Exception = null;
         }
         catch (Exception)
@@ -259,6 +255,13 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
 
         attributes.Add(pair);
         keys.Include(pair.Key);
+    }
+
+    private static void SetExceptionFields(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, Exception exception)
+    {
+        Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
+        Set(attributes, ref keys, "exception.message", exception.Message);
+        Set(attributes, ref keys, "exception.stacktrace", exception.ToString());
     }
 
     private static void Set(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, string key, object? value)
