@@ -29,13 +29,14 @@ public static class Extensions
         builder.Services.AddSingleton(options);
 
         // Before the request logging, so that its entries see the forwarded client; and not only while Board logs.
-        TrustedProxies.Add(builder, options.ForwardedHeaders);
+        var startupFilters = new OutermostStartupFilters(builder.Services);
+        TrustedProxies.Add(options.ForwardedHeaders, startupFilters);
 
         var startupWarnings = new StartupWarnings();
         if (options.Enabled)
         {
             LoggingPipeline.AddServices(builder, options);
-            RequestLoggingSetup.Add(builder, options.Requests, options.ForwardedHeaders);
+            RequestLoggingSetup.Add(builder, options.Requests, options.ForwardedHeaders, startupFilters);
         }
 
         OpenTelemetrySetup.Add(builder, options, startupWarnings);

@@ -6,7 +6,7 @@ namespace Board.ServiceDefaults.Requests;
 
 internal static class RequestLoggingSetup
 {
-    public static void Add(IHostApplicationBuilder builder, RequestLoggingOptions options, TrustedProxyOptions proxies)
+    public static void Add(IHostApplicationBuilder builder, RequestLoggingOptions options, TrustedProxyOptions proxies, OutermostStartupFilters startupFilters)
     {
         if (!options.Enabled)
         {
@@ -14,6 +14,6 @@ internal static class RequestLoggingSetup
         }
 
         builder.Services.AddSingleton(new RequestLoggingSettings(options, TrustedProxies.IsConfigured(proxies)));
-        builder.Services.AddSingleton<IStartupFilter, RequestLoggingStartupFilter>();
+        startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter, RequestLoggingStartupFilter>());
     }
 }

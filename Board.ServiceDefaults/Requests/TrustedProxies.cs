@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,22 +12,22 @@ namespace Board.ServiceDefaults.Requests;
 /// <summary>
 /// Believes <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> from the proxies in <see cref="TrustedProxyOptions"/>
 /// only: with none configured there is no forwarded-headers handling at all, and a header from any peer is ignored
-/// (the seed believed it from anyone). Applied first in the pipeline whenever configured, whether or not Board
+/// (the seed believed it from anyone). Applied first in the pipeline (see <see cref="OutermostStartupFilters"/>) whenever configured, whether or not Board
 /// logs: the client address and the scheme that cookies and redirects depend on must not change with a logging
 /// switch.
 /// </summary>
 internal static class TrustedProxies
 {
-    public static void Add(IHostApplicationBuilder builder, TrustedProxyOptions options)
+    public static void Add(TrustedProxyOptions options, OutermostStartupFilters startupFilters)
     {
         if (!IsConfigured(options))
         {
             return;
         }
 
-        // Registered before the request logging's filter, so this middleware is outside it and the START entry
-        // already sees the forwarded client.
-        builder.Services.AddSingleton<IStartupFilter>(sp => new StartupFilter(Create(options, sp.GetRequiredService<ILoggerFactory>())));
+        // Added before the request logging's filter, so this middleware is outside it and the START entry already
+        // sees the forwarded client.
+        startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter>(sp => new StartupFilter(Create(options, sp.GetRequiredService<ILoggerFactory>()))));
     }
 
     public static bool IsConfigured(TrustedProxyOptions options) => options.KnownProxies.Count > 0 || options.KnownNetworks.Count > 0;

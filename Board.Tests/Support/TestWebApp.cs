@@ -58,13 +58,15 @@ public sealed class TestWebApp : IAsyncDisposable
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
 
-        // Registered first, so its middleware is the outermost, around the request logging middleware as well.
-        var inFlight = new InFlightRequests();
-        builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(inFlight));
         var stdout = new CapturedStdout();
         var exported = new List<LogRecord>();
         builder.Services.AddSingleton(new LogOutput(stdout));
         builder.AddServiceDefaults();
+
+        // First of all, after Board put its own in front of the host's: this middleware is the outermost, around the
+        // request logging middleware as well.
+        var inFlight = new InFlightRequests();
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(inFlight));
         builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(exported));
 
         var app = builder.Build();

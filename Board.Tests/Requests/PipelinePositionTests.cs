@@ -1,0 +1,94 @@
+using Board.ServiceDefaults.Requests;
+using Board.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Board.Tests.Requests;
+
+public sealed class PipelinePositionTests
+{
+    [Fact]
+    public async Task A_request_the_hosts_host_filtering_turns_away_still_has_its_start_and_end_entries()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", () => "me"),
+            settings: new Dictionary<string, string?> { ["AllowedHosts"] = "board.example" });
+
+        var context = await app.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/who";
+            c.Request.Host = new HostString("elsewhere.example");
+        });
+
+        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
+        var start = Assert.Single(app.Records(), r => r.EventName == "RequestStarted");
+        Assert.Equal("elsewhere.example", start["server.address"]);
+        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.Equal(400L, Convert.ToInt64(end["http.response.status_code"]));
+        Assert.Equal(LogLevel.Warning, end.Level);
+    }
+
+    [Fact]
+    public async Task A_request_for_an_allowed_host_is_served_as_before()
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", () => "me"),
+            settings: new Dictionary<string, string?> { ["AllowedHosts"] = "board.example" });
+
+        var context = await app.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/who";
+            c.Request.Host = new HostString("board.example");
+        });
+
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.Equal("/who", end["http.route"]);
+    }
+
+    [Fact]
+    public void Board_filters_go_in_front_of_those_registered_before_them_and_keep_their_own_order()
+    {
+        IServiceCollection services = new ServiceCollection();
+        services.AddSingleton("unrelated");
+        var hostsFilter = ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("host"));
+        services.Add(hostsFilter);
+        var outermost = new OutermostStartupFilters(services);
+        var proxies = ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("proxies"));
+        var logging = ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("logging"));
+
+        outermost.Add(proxies);
+
+        // Registrations in between move the indexes: one before the filters goes, one after is added.
+        services.RemoveAt(0);
+        services.AddSingleton(new object());
+        outermost.Add(logging);
+
+        var filters = services.BuildServiceProvider().GetServices<IStartupFilter>().Cast<NamedFilter>().Select(f => f.Name);
+        Assert.Equal(["proxies", "logging", "host"], filters);
+    }
+
+    [Fact]
+    public void Board_filters_are_added_at_the_end_when_no_filter_is_registered_yet()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton("unrelated");
+        var outermost = new OutermostStartupFilters(services);
+
+        outermost.Add(ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("logging")));
+
+        Assert.Equal(typeof(IStartupFilter), services[^1].ServiceType);
+    }
+
+    private sealed class NamedFilter(string name) : IStartupFilter
+    {
+        public string Name { get; } = name;
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => next;
+    }
+}
