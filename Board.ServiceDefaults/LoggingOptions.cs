@@ -97,6 +97,7 @@ public sealed class RequestLoggingOptions
     /// <summary>
     /// Query-string keys whose values are replaced by REDACTED in <c>url.query</c>. A key matches when it equals
     /// an entry or ends with it after '_', '-' or '.', case-insensitively (so <c>key</c> covers <c>api_key</c>).
+    /// Configured keys are added to these defaults, which always apply.
     /// </summary>
     public List<string> SensitiveQueryKeys { get; set; } = ["token", "code", "password", "secret", "key"];
 
@@ -152,7 +153,7 @@ public sealed class RedactionOptions
     /// </summary>
     public RedactionMode? Mode { get; set; }
 
-    /// <summary>Attribute keys that hold personal data.</summary>
+    /// <summary>Attribute keys that hold personal data. Configured keys are added to the default, which always applies.</summary>
     public List<string> PersonalDataKeys { get; set; } = ["user.email"];
 
     /// <summary>Secret key of the hash. Required when Mode is Hash; never logged.</summary>

@@ -46,15 +46,17 @@ internal static partial class LoggingOptionsLoader
         return options;
     }
 
-    // The binder appends configured items to a list that already holds defaults; a configured list must replace them.
+    // The binder appends configured items to a list that already holds defaults; a configured list replaces them.
+    // Not so the keys whose values are redacted: a team that adds one must not lose the defaults without noticing
+    // (listing `user.id` would otherwise log e-mail addresses in clear), so those are added to the defaults.
     private static void ReplaceListsThatWereConfigured(IConfigurationSection section, LoggingOptions options)
     {
         Replace("Requests:ExcludedPaths", v => options.Requests.ExcludedPaths = v);
-        Replace("Requests:SensitiveQueryKeys", v => options.Requests.SensitiveQueryKeys = v);
         Replace("Json:ResourceAttributes", v => options.Json.ResourceAttributes = v);
-        Replace("Redaction:PersonalDataKeys", v => options.Redaction.PersonalDataKeys = v);
         Replace("ForwardedHeaders:KnownProxies", v => options.ForwardedHeaders.KnownProxies = v);
         Replace("ForwardedHeaders:KnownNetworks", v => options.ForwardedHeaders.KnownNetworks = v);
+        options.Requests.SensitiveQueryKeys = [.. options.Requests.SensitiveQueryKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.OrdinalIgnoreCase)];
+        options.Redaction.PersonalDataKeys = [.. options.Redaction.PersonalDataKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.Ordinal)];
 
         void Replace(string key, Action<List<string>> set)
         {

@@ -138,12 +138,28 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
         using var harness = new LoggingHarness(new Dictionary<string, string?>
         {
             ["StructuredLogging:Requests:ExcludedPaths:0"] = "/metrics",
-            ["StructuredLogging:Requests:SensitiveQueryKeys:0"] = "otp",
+            ["StructuredLogging:Json:ResourceAttributes:0"] = "service.name",
         });
 
         var options = harness.Services.GetRequiredService<LoggingOptions>();
         Assert.Equal(["/metrics"], options.Requests.ExcludedPaths);
-        Assert.Equal(["otp"], options.Requests.SensitiveQueryKeys);
+        Assert.Equal(["service.name"], options.Json.ResourceAttributes);
+    }
+
+    [Fact]
+    public void Configured_keys_to_redact_are_added_to_the_defaults_never_in_their_place()
+    {
+        using var harness = new LoggingHarness(new Dictionary<string, string?>
+        {
+            ["StructuredLogging:Requests:SensitiveQueryKeys:0"] = "otp",
+            ["StructuredLogging:Requests:SensitiveQueryKeys:1"] = "TOKEN",
+            ["StructuredLogging:Redaction:PersonalDataKeys:0"] = "user.id",
+            ["StructuredLogging:Redaction:PersonalDataKeys:1"] = "user.email",
+        });
+
+        var options = harness.Services.GetRequiredService<LoggingOptions>();
+        Assert.Equal(["token", "code", "password", "secret", "key", "otp"], options.Requests.SensitiveQueryKeys);
+        Assert.Equal(["user.email", "user.id"], options.Redaction.PersonalDataKeys);
     }
 
     [Fact]
