@@ -118,7 +118,7 @@ internal sealed class JsonLineBuffer
         _length += written;
     }
 
-    /// <summary>ISO 8601 ("O"), the fraction of a second without its trailing zeros, quoted.</summary>
+    /// <summary>ISO 8601 ("O"), quoted; a date and time loses the trailing zeros of its fraction of a second.</summary>
     public void WriteDateTime<T>(T value) where T : IUtf8SpanFormattable
     {
         var destination = Reserve(48);

@@ -431,6 +431,12 @@ internal sealed class JsonLineFormatter : ILineFormatter
             case DateTimeOffset dto:
                 buffer.WriteDateTime(dto);
                 break;
+            case DateOnly date:
+                buffer.WriteDateTime(date);
+                break;
+            case TimeOnly time:
+                buffer.WriteDateTime(time);
+                break;
             case Guid g:
                 buffer.WriteAsciiString(g.ToString());
                 break;

@@ -134,6 +134,20 @@ public sealed partial class JsonLineTests
     }
 
     [Fact]
+    public void Dates_and_times_of_day_are_written_in_iso_8601()
+    {
+        using var harness = new LoggingHarness();
+        harness.Logger.LogInformation(
+            "Due {day} at {time}, sent {sent}",
+            new DateOnly(2026, 11, 24), new TimeOnly(9, 5, 7, 250), new DateTimeOffset(2026, 11, 24, 9, 5, 7, TimeSpan.FromHours(1)));
+
+        var line = Assert.Single(harness.JsonLines());
+        Assert.Equal("2026-11-24", line.Text("day"));
+        Assert.Equal("09:05:07.2500000", line.Text("time"));
+        Assert.Equal("2026-11-24T09:05:07+01:00", line.Text("sent"));
+    }
+
+    [Fact]
     public void Resource_attributes_are_on_every_line_with_the_resources_values()
     {
         using var harness = new LoggingHarness();
