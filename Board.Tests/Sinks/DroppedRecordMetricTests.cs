@@ -1,0 +1,79 @@
+using System.Diagnostics.Metrics;
+using Board.ServiceDefaults.Sinks;
+using Board.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Board.Tests.Sinks;
+
+/// <summary>
+/// The drop count as a metric (docs/reliability.md): <c>board.logging.records.dropped</c>, one series per sink
+/// under <c>log.sink</c>, fed on the OTLP side by the OpenTelemetry SDK's own processed-records measurements.
+/// Alone: every counter in the process hears the SDK's instrument, so the drops staged here would reach the counters
+/// of tests running beside it.
+/// </summary>
+[Collection(Name)]
+public sealed class DroppedRecordMetricTests
+{
+    public const string Name = "SDK drop measurements";
+
+    [Fact]
+    public void Records_the_sdk_reports_as_not_queued_are_the_otlp_series_and_stdout_drops_the_stdout_series()
+    {
+        var stdout = new FailingStream();
+        using var harness = new LoggingHarness(services: s => s.AddSingleton(new LogOutput(stdout)));
+        harness.Logger.LogInformation("Lost {i}", 1);
+        harness.Logger.LogInformation("Lost {i}", 2);
+        harness.Flush();
+        var counter = harness.Services.GetRequiredService<DroppedRecordCounter>();
+
+        // The SDK's instrument, as OpenTelemetry 1.20 names it and tags it.
+        using var sdk = new Meter("otel.sdk.experimental");
+        var processed = sdk.CreateCounter<long>("otel.sdk.processor.log.processed");
+        processed.Add(5, new KeyValuePair<string, object?>("error.type", "queue_full"));
+        processed.Add(2, new KeyValuePair<string, object?>("error.type", "already_shutdown"));
+        processed.Add(40);
+        processed.Add(9, new KeyValuePair<string, object?>("error.type", "something_else"));
+
+        var series = Observe(counter);
+
+        Assert.Equal("{log_record}", series.Unit);
+        Assert.Equal(2, series.Values["stdout"]);
+        Assert.Equal(7, series.Values["otlp"]);
+        Assert.Equal(2, series.Values.Count);
+    }
+
+    // The values a metric reader would collect now, by the log.sink tag.
+    private static (string? Unit, Dictionary<string, long> Values) Observe(DroppedRecordCounter counter)
+    {
+        string? unit = null;
+        var values = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == DroppedRecordCounter.MeterName && instrument.Name == "board.logging.records.dropped")
+            {
+                unit = instrument.Unit;
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "log.sink")
+                {
+                    values[(string)tag.Value!] = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.NotNull(unit);
+        GC.KeepAlive(counter);
+        return (unit, values);
+    }
+}
+
+[CollectionDefinition(DroppedRecordMetricTests.Name, DisableParallelization = true)]
+public sealed class SdkDropMeasurementsCollection;
