@@ -37,7 +37,7 @@ internal static partial class LoggingOptionsLoader
         ReplaceListsThatWereConfigured(section, options);
         ApplyEnvironmentDefaults(options, environment);
 
-        var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} (from {SourceOf(configuration, f.Key)})").ToList();
+        var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} ({SourceOf(configuration, f.Key)})").ToList();
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), failures);
@@ -90,7 +90,8 @@ internal static partial class LoggingOptionsLoader
             yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least 65536");
         }
 
-        if (o.Json.MaxLineBytes is < 1024 or > 262_144)
+        var lineLimitValid = o.Json.MaxLineBytes is >= 1024 and <= 262_144;
+        if (!lineLimitValid)
         {
             yield return (p + "Json:MaxLineBytes", $"is {o.Json.MaxLineBytes}: must be between 1024 and 262144");
         }
@@ -101,7 +102,8 @@ internal static partial class LoggingOptionsLoader
             yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least Json:MaxLineBytes ({o.Json.MaxLineBytes})");
         }
 
-        if (o.Json.MaxValueLength < 16 || o.Json.MaxValueLength > o.Json.MaxLineBytes)
+        // Measured against an invalid line limit, a valid value length would only add a second, misleading error.
+        if (o.Json.MaxValueLength < 16 || (lineLimitValid && o.Json.MaxValueLength > o.Json.MaxLineBytes))
         {
             yield return (p + "Json:MaxValueLength", $"is {o.Json.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
         }
@@ -218,17 +220,27 @@ internal static partial class LoggingOptionsLoader
     }
 
     // A rule can fail on a default (HashKey when only Mode: Hash was configured, a batch size above a configured
-    // queue size): then the value to fix sits next to it, so name the source of the nearest configured section.
+    // queue size): then the value to fix sits next to it, so say that the key is not set and where its nearest
+    // configured section comes from.
     private static string SourceOf(IConfiguration configuration, string key)
     {
-        for (var path = key; ; path = path[..path.LastIndexOf(':')])
+        var own = ConfigurationSourceLocator.Describe(configuration, key);
+        if (own != "defaults")
         {
+            return "from " + own;
+        }
+
+        for (var path = key; path.Contains(':');)
+        {
+            path = path[..path.LastIndexOf(':')];
             var source = ConfigurationSourceLocator.Describe(configuration, path);
-            if (source != "defaults" || !path.Contains(':'))
+            if (source != "defaults")
             {
-                return source;
+                return $"not set; {path} is from {source}";
             }
         }
+
+        return "not set";
     }
 
     // Keys that were renamed: a configuration written for the old name says where the setting went.

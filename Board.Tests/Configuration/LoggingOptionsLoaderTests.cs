@@ -59,6 +59,29 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_default_that_breaks_a_rule_with_a_configured_value_is_called_not_set_and_points_at_the_section()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => HarnessWithFile("""{ "Otlp": { "MaxQueueSize": 100 } }"""));
+
+        var failure = Assert.Single(exception.Failures);
+        Assert.Equal(
+            $"StructuredLogging:Otlp:MaxExportBatchSize is 2048: must be between 1 and Otlp:MaxQueueSize (100) (not set; StructuredLogging:Otlp is from {FileName})",
+            failure);
+    }
+
+    [Fact]
+    public void An_invalid_line_limit_is_the_only_failure_a_default_value_length_gets()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => new LoggingHarness(new Dictionary<string, string?>
+        {
+            ["StructuredLogging:Json:MaxLineBytes"] = "12",
+        }));
+
+        var failure = Assert.Single(exception.Failures);
+        Assert.StartsWith("StructuredLogging:Json:MaxLineBytes is 12", failure);
+    }
+
+    [Fact]
     public void A_value_from_in_memory_settings_names_the_key()
     {
         var exception = Assert.Throws<OptionsValidationException>(() => new LoggingHarness(new Dictionary<string, string?>
