@@ -22,6 +22,7 @@ URL="http://127.0.0.1:$PORT/alive"
 TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
+require_counts "usage: bench/load.sh [seconds per mode] [rounds]" "$DURATION" "$ROUNDS"
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 

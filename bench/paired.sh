@@ -101,6 +101,7 @@ OUT=${OUT:-$(mktemp -d -t board-paired.XXXXXX)}
 TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
+require_counts "usage: bench/paired.sh [cycles] [seconds per window]" "$CYCLES" "$WINDOW"
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 

@@ -18,6 +18,7 @@ OUT=${OUT:-$(mktemp -d -t board-profile.XXXXXX)}
 URL="http://127.0.0.1:$PORT/alive"
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
+require_counts "usage: bench/profile.sh MODE [seconds sampled]" "$SAMPLED"
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 mode_env "$MODE" >/dev/null

@@ -14,6 +14,7 @@ URL="http://127.0.0.1:$PORT/alive"
 OTLP_SIGNALS=all
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
+require_counts "usage: bench/soak.sh [seconds]" "$SECONDS_TOTAL"
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 

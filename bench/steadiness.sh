@@ -20,6 +20,7 @@ URL="http://127.0.0.1:$PORT/alive"
 TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
+require_counts "usage: bench/steadiness.sh [MODE] [windows] [seconds per window]" "$WINDOWS" "$SECONDS_PER_WINDOW"
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 mode_env "$MODE" >/dev/null

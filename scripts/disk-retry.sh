@@ -4,6 +4,9 @@
 #   scripts/disk-retry.sh [requests=200]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for value in "$@"; do
+  [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "usage: scripts/disk-retry.sh [requests=200] ('$value' is not a whole number above zero)" >&2; exit 2; }
+done
 dotnet build -c Release Board.Web -v q -nologo >/dev/null
 dotnet build -c Release scripts/ReliabilityHarness -v q -nologo >/dev/null
 timeout --foreground 600 dotnet scripts/ReliabilityHarness/bin/Release/net10.0/ReliabilityHarness.dll disk "${1:-200}"

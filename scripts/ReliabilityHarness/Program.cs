@@ -11,19 +11,26 @@ using Board.Tests.Otlp;
 //   disk     <requests>                OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=disk: a refused burst arrives later
 var mode = args.ElementAtOrDefault(0) ?? "no-loss";
 var culture = CultureInfo.InvariantCulture;
+if (args.Skip(1).Any(a => !int.TryParse(a, NumberStyles.None, culture, out var n) || n < 1))
+{
+    return Usage();
+}
+
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], culture) : fallback;
 
+// The defaults are the scripts' (scripts/*.sh), which always pass their own.
 return mode switch
 {
     "no-loss" => await NoLossAsync(Arg(1, 20), Arg(2, 64)),
-    "outage" => await OutageAsync(Arg(1, 10), Arg(2, 32)),
+    "outage" => await OutageAsync(Arg(1, 15), Arg(2, 16)),
     "disk" => await DiskAsync(Arg(1, 200)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ReliabilityHarness no-loss|outage|disk [arguments]");
+    Console.Error.WriteLine("usage: ReliabilityHarness no-loss [seconds connections] | outage [seconds-per-phase connections] | disk [requests]");
+    Console.Error.WriteLine("       (each a whole number above zero)");
     return 2;
 }
 
