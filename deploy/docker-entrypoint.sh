@@ -1,7 +1,8 @@
 #!/bin/sh
 # Starts Board.Web. If the image was built with ADOT_AUTO_INSTRUMENTATION=true, loads the AWS Distro for
 # OpenTelemetry .NET auto-instrumentation first (variables as in the distro's SETUP_GUIDE.md) and tells
-# Board.ServiceDefaults to register no OpenTelemetry providers of its own, so records are not exported twice.
+# Board.ServiceDefaults to add no OTLP exporter and no tracer or meter provider of its own (its enrichment and
+# stdout sink stay), so records are not exported twice.
 set -eu
 
 home="${OTEL_DOTNET_AUTO_HOME:-/otel-dotnet-auto}"

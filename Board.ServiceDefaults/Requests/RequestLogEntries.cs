@@ -55,7 +55,10 @@ internal static class RequestLogEntries
     public static object Box(bool value) => value ? s_true : s_false;
 }
 
-/// <summary>An entry's state: its own attribute list, read by index (the logger and the enrichment never enumerate it).</summary>
+/// <summary>
+/// An entry's state: its own attribute list, read by index (the logger and the enrichment do; only the enrichment's
+/// fallback, after a failure, enumerates it).
+/// </summary>
 internal abstract class EntryState : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public abstract int Count { get; }

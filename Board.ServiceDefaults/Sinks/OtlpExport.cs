@@ -57,8 +57,9 @@ internal static class OtlpExport
         !string.IsNullOrWhiteSpace(configuration[$"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"]);
 
     /// <summary>
-    /// The SDK's defaults (2048 records, every 5 s) drop records at a few thousand requests per second; Board's
-    /// defaults hold a minute of bursts instead. An OTEL_BLRP_* variable, when set, still wins.
+    /// The SDK's defaults (a queue of 2048 records, exported every 5 s) drop records at a few thousand requests per
+    /// second; Board's defaults queue 32 times as many and export every second. An OTEL_BLRP_* variable, when set,
+    /// still wins.
     /// </summary>
     public static void ConfigureBatch(LogRecordExportProcessorOptions processor, OtlpSinkOptions options, IConfiguration configuration)
     {

@@ -55,7 +55,10 @@ internal static class TextSanitizer
         return repaired ? new string(chars) : value;
     }
 
-    /// <summary>Cuts to <paramref name="maxLength"/> characters, never between the halves of a surrogate pair, and appends the marker.</summary>
+    /// <summary>
+    /// Cuts to <paramref name="maxLength"/> characters, the marker it ends with included, never between the halves of a
+    /// surrogate pair.
+    /// </summary>
     public static string Truncate(string value, int maxLength, string marker)
     {
         var keep = Math.Max(0, maxLength - marker.Length);
