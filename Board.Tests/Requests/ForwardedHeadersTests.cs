@@ -129,4 +129,29 @@ public sealed class ForwardedHeadersTests
         });
         return await new StreamReader(context.Response.Body).ReadToEndAsync();
     }
+
+    [Fact]
+    public async Task The_frameworks_trust_everyone_switch_changes_what_the_app_sees_but_not_the_entries()
+    {
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true: the host's own forwarded headers, believed from any sender, run
+        // inside Board's request logging, which believes only the proxies configured for it.
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", (HttpContext c) => c.Connection.RemoteIpAddress!.ToString()),
+            settings: new Dictionary<string, string?> { ["FORWARDEDHEADERS_ENABLED"] = "true" });
+
+        var context = await app.Server.SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.20");
+            c.Request.Method = "GET";
+            c.Request.Path = "/who";
+            c.Request.Headers["X-Forwarded-For"] = "203.0.113.7";
+        });
+
+        using var body = new StreamReader(context.Response.Body);
+        Assert.Equal("203.0.113.7", await body.ReadToEndAsync());
+        var start = Assert.Single(app.Records(), r => r.EventName == "RequestStarted");
+        Assert.Equal("198.51.100.20", start["client.address"]);
+        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.Equal("198.51.100.20", end["client.address"]);
+    }
 }
