@@ -13,21 +13,12 @@ public sealed class PipelinePositionTests
     [Fact]
     public async Task A_request_the_hosts_host_filtering_turns_away_still_has_its_start_and_end_entries()
     {
-        await using var app = await TestWebApp.StartAsync(
-            a => a.MapGet("/who", () => "me"),
-            settings: new Dictionary<string, string?> { ["AllowedHosts"] = "board.example" });
+        var (status, records) = await RequestForHostAsync("elsewhere.example");
 
-        var context = await app.Server.SendAsync(c =>
-        {
-            c.Request.Method = "GET";
-            c.Request.Path = "/who";
-            c.Request.Host = new HostString("elsewhere.example");
-        });
-
-        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
-        var start = Assert.Single(app.Records(), r => r.EventName == "RequestStarted");
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        var start = Assert.Single(records, r => r.EventName == "RequestStarted");
         Assert.Equal("elsewhere.example", start["server.address"]);
-        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        var end = Assert.Single(records, r => r.EventName == "RequestCompleted");
         Assert.Equal(400L, Convert.ToInt64(end["http.response.status_code"]));
         Assert.Equal(LogLevel.Warning, end.Level);
     }
@@ -35,19 +26,10 @@ public sealed class PipelinePositionTests
     [Fact]
     public async Task A_request_for_an_allowed_host_is_served_as_before()
     {
-        await using var app = await TestWebApp.StartAsync(
-            a => a.MapGet("/who", () => "me"),
-            settings: new Dictionary<string, string?> { ["AllowedHosts"] = "board.example" });
+        var (status, records) = await RequestForHostAsync("board.example");
 
-        var context = await app.Server.SendAsync(c =>
-        {
-            c.Request.Method = "GET";
-            c.Request.Path = "/who";
-            c.Request.Host = new HostString("board.example");
-        });
-
-        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
-        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.Equal(StatusCodes.Status200OK, status);
+        var end = Assert.Single(records, r => r.EventName == "RequestCompleted");
         Assert.Equal("/who", end["http.route"]);
     }
 
@@ -83,6 +65,22 @@ public sealed class PipelinePositionTests
         outermost.Add(ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("logging")));
 
         Assert.Equal(typeof(IStartupFilter), services[^1].ServiceType);
+    }
+
+    // GET /who with the given Host header, on an app that serves only board.example.
+    private static async Task<(int Status, IReadOnlyList<ExportedRecord> Records)> RequestForHostAsync(string host)
+    {
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/who", () => "me"),
+            settings: new Dictionary<string, string?> { ["AllowedHosts"] = "board.example" });
+
+        var context = await app.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/who";
+            c.Request.Host = new HostString(host);
+        });
+        return (context.Response.StatusCode, app.Records());
     }
 
     private sealed class NamedFilter(string name) : IStartupFilter
