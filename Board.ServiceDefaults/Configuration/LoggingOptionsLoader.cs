@@ -38,6 +38,7 @@ internal static partial class LoggingOptionsLoader
         ApplyEnvironmentDefaults(options, environment);
 
         var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} ({SourceOf(configuration, f.Key)})").ToList();
+        failures.AddRange(ConflictsWithTheHost(configuration, options));
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), failures);
@@ -66,6 +67,23 @@ internal static partial class LoggingOptionsLoader
                 set(child.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList());
             }
         }
+    }
+
+    // The host's ASPNETCORE_FORWARDEDHEADERS_ENABLED believes X-Forwarded-For from any sender, and its middleware
+    // runs after Board's: it would take the hops Board's left as untrusted, so a client could choose its own address.
+    private static IEnumerable<string> ConflictsWithTheHost(IConfiguration configuration, LoggingOptions options)
+    {
+        const string HostSwitch = "FORWARDEDHEADERS_ENABLED";
+        if (!Requests.TrustedProxies.IsConfigured(options.ForwardedHeaders)
+            || !bool.TryParse(configuration[HostSwitch], out var enabled) || !enabled)
+        {
+            yield break;
+        }
+
+        var key = LoggingOptions.SectionName + ":ForwardedHeaders";
+        yield return $"{key} names trusted proxies ({SourceOf(configuration, key)}) while ASPNETCORE_{HostSwitch} is true " +
+            $"({ConfigurationSourceLocator.Describe(configuration, HostSwitch)}): the framework's forwarded headers would then " +
+            "believe what Board's do not, from any sender. Set ASPNETCORE_FORWARDEDHEADERS_ENABLED=false, or leave out Board's proxies.";
     }
 
     private static void ApplyEnvironmentDefaults(LoggingOptions options, IHostEnvironment environment)
@@ -97,7 +115,7 @@ internal static partial class LoggingOptionsLoader
         }
 
         // Otherwise a line of the largest size allowed could never be taken, even with nothing else waiting.
-        if (o.Console.MaxPendingBytes >= 64 * 1024 && o.Console.MaxPendingBytes < o.Json.MaxLineBytes)
+        if (lineLimitValid && o.Console.MaxPendingBytes >= 64 * 1024 && o.Console.MaxPendingBytes < o.Json.MaxLineBytes)
         {
             yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least Json:MaxLineBytes ({o.Json.MaxLineBytes})");
         }

@@ -69,16 +69,18 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
             failure);
     }
 
-    [Fact]
-    public void An_invalid_line_limit_is_the_only_failure_a_default_value_length_gets()
+    [Theory]
+    [InlineData("12")]
+    [InlineData("50000000")]
+    public void An_invalid_line_limit_is_the_only_failure_the_defaults_measured_against_it_get(string maxLineBytes)
     {
         var exception = Assert.Throws<OptionsValidationException>(() => new LoggingHarness(new Dictionary<string, string?>
         {
-            ["StructuredLogging:Json:MaxLineBytes"] = "12",
+            ["StructuredLogging:Json:MaxLineBytes"] = maxLineBytes,
         }));
 
         var failure = Assert.Single(exception.Failures);
-        Assert.StartsWith("StructuredLogging:Json:MaxLineBytes is 12", failure);
+        Assert.StartsWith($"StructuredLogging:Json:MaxLineBytes is {maxLineBytes}", failure);
     }
 
     [Fact]

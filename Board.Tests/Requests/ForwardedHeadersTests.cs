@@ -154,4 +154,21 @@ public sealed class ForwardedHeadersTests
         var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
         Assert.Equal("198.51.100.20", end["client.address"]);
     }
+
+    [Fact]
+    public async Task Board_proxies_and_the_frameworks_trust_everyone_switch_together_stop_start_up()
+    {
+        // Board's middleware would take the trusted hop and the framework's, after it, the one a client wrote.
+        var exception = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestWebApp.StartAsync(
+            a => a.MapGet("/who", () => "me"),
+            settings: new Dictionary<string, string?>
+            {
+                ["StructuredLogging:ForwardedHeaders:KnownProxies:0"] = "10.0.0.5",
+                ["FORWARDEDHEADERS_ENABLED"] = "true",
+            }));
+
+        var failure = Assert.Single(exception.Failures);
+        Assert.Contains("StructuredLogging:ForwardedHeaders", failure);
+        Assert.Contains("ASPNETCORE_FORWARDEDHEADERS_ENABLED", failure);
+    }
 }
