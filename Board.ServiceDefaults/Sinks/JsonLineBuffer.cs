@@ -118,7 +118,7 @@ internal sealed class JsonLineBuffer
         _length += written;
     }
 
-    /// <summary>ISO 8601 ("O"), quoted; a date and time loses the trailing zeros of its fraction of a second.</summary>
+    /// <summary>ISO 8601 ("O"), quoted, the fraction of a second without its trailing zeros.</summary>
     public void WriteDateTime<T>(T value) where T : IUtf8SpanFormattable
     {
         var destination = Reserve(48);
@@ -126,19 +126,19 @@ internal sealed class JsonLineBuffer
         value.TryFormat(destination[1..], out var written, "O", CultureInfo.InvariantCulture);
         var text = destination.Slice(1, written);
 
-        // "yyyy-MM-ddTHH:mm:ss.fffffff" then an offset or nothing: the seven digits lose their trailing zeros, and the
-        // point goes with them when all seven are zero.
-        const int Point = 19;
-        if (text.Length > Point + 7 && text[Point] == (byte)'.')
+        // "yyyy-MM-ddTHH:mm:ss.fffffff" then an offset or nothing, or a time of day "HH:mm:ss.fffffff": the seven digits
+        // lose their trailing zeros, and the point goes with them when all seven are zero.
+        var point = text.Length > 19 && text[19] == (byte)'.' ? 19 : text.Length == 16 && text[8] == (byte)'.' ? 8 : -1;
+        if (point >= 0)
         {
             var keep = 7;
-            while (keep > 0 && text[Point + keep] == (byte)'0')
+            while (keep > 0 && text[point + keep] == (byte)'0')
             {
                 keep--;
             }
 
             var cut = 7 - keep + (keep == 0 ? 1 : 0);
-            text[(Point + 8)..].CopyTo(text[(Point + 8 - cut)..]);
+            text[(point + 8)..].CopyTo(text[(point + 8 - cut)..]);
             written -= cut;
         }
 

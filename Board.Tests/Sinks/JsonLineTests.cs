@@ -140,11 +140,15 @@ public sealed partial class JsonLineTests
         harness.Logger.LogInformation(
             "Due {day} at {time}, sent {sent}",
             new DateOnly(2026, 11, 24), new TimeOnly(9, 5, 7, 250), new DateTimeOffset(2026, 11, 24, 9, 5, 7, TimeSpan.FromHours(1)));
+        harness.Logger.LogInformation("Opens at {time}", new TimeOnly(8, 0));
 
-        var line = Assert.Single(harness.JsonLines());
+        var lines = harness.JsonLines();
+        var line = lines[0];
         Assert.Equal("2026-11-24", line.Text("day"));
-        Assert.Equal("09:05:07.2500000", line.Text("time"));
+        Assert.Equal("09:05:07.25", line.Text("time"));
         Assert.Equal("2026-11-24T09:05:07+01:00", line.Text("sent"));
+        Assert.Equal("08:00:00", lines[1].Text("time"));
+        Assert.Equal(2, lines.Count);
     }
 
     [Fact]
