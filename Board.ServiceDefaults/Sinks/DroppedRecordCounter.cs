@@ -47,6 +47,9 @@ internal sealed class DroppedRecordCounter : IDisposable
 
     public void Attach(ConsoleSinkProcessor console) => _console = console;
 
+    /// <summary>The meter of this counter's instrument (each counter has its own), for a reader to tell them apart.</summary>
+    internal Meter Meter => _meter;
+
     private void OnProcessed(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         foreach (var tag in tags)

@@ -1,8 +1,9 @@
 namespace Board.Tests.Reliability;
 
 /// <summary>
-/// The reliability tests each start Board.Web and load it; they run one after another so that they do not
-/// compete for the CPU with each other (they still run beside the other test classes).
+/// The reliability tests each start Board.Web and load it; they run one after another, and after the other test
+/// classes, so that nothing else competes with them for the CPU (xunit runs a collection without parallelization
+/// on its own, once the parallel ones are done).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ReliabilityCollection

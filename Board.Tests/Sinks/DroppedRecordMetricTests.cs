@@ -51,7 +51,8 @@ public sealed class DroppedRecordMetricTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == DroppedRecordCounter.MeterName && instrument.Name == "board.logging.records.dropped")
+            // This counter's instrument only: a host another test left running would have one of its own.
+            if (ReferenceEquals(instrument.Meter, counter.Meter) && instrument.Name == "board.logging.records.dropped")
             {
                 unit = instrument.Unit;
                 l.EnableMeasurementEvents(instrument);
@@ -70,7 +71,7 @@ public sealed class DroppedRecordMetricTests
         listener.Start();
         listener.RecordObservableInstruments();
         Assert.NotNull(unit);
-        GC.KeepAlive(counter);
+        Assert.Equal(DroppedRecordCounter.MeterName, counter.Meter.Name);
         return (unit, values);
     }
 }
