@@ -17,12 +17,12 @@ PORT=${PORT:-5099}
 SINK_PORT=${SINK_PORT:-4318}
 MODES=${MODES:-"a b c d"}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:-$(mktemp -d -t board-load.XXXXXX)}
-URL="http://127.0.0.1:$PORT/alive"
-TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
 require_counts "usage: bench/load.sh [seconds per mode] [rounds]" "$DURATION" "$ROUNDS"
+OUT=${OUT:-$(mktemp -d -t board-load.XXXXXX)}
+URL="http://127.0.0.1:$PORT/alive"
+TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 

@@ -97,11 +97,11 @@ WARMUP=${WARMUP:-10}
 MODES=${MODES:-"b c d"}
 FIRST_PORT=${PORT:-5099}
 SINK_PORT=${SINK_PORT:-4318}
-OUT=${OUT:-$(mktemp -d -t board-paired.XXXXXX)}
-TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
 require_counts "usage: bench/paired.sh [cycles] [seconds per window]" "$CYCLES" "$WINDOW"
+OUT=${OUT:-$(mktemp -d -t board-paired.XXXXXX)}
+TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 

@@ -14,14 +14,14 @@ TOP=${TOP:-25}
 PORT=${PORT:-5099}
 SINK_PORT=${SINK_PORT:-4318}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:-$(mktemp -d -t board-profile.XXXXXX)}
-URL="http://127.0.0.1:$PORT/alive"
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
 require_counts "usage: bench/profile.sh MODE [seconds sampled]" "$SAMPLED"
+mode_env "$MODE" >/dev/null
+OUT=${OUT:-$(mktemp -d -t board-profile.XXXXXX)}
+URL="http://127.0.0.1:$PORT/alive"
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
-mode_env "$MODE" >/dev/null
 
 for tool in perf wrk; do
   command -v "$tool" >/dev/null || { echo "$tool not found (apt-get install -y linux-perf wrk)" >&2; exit 1; }

@@ -9,12 +9,12 @@ SECONDS_TOTAL=${1:-300}
 PORT=${PORT:-5099}
 SINK_PORT=${SINK_PORT:-4318}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:-$(mktemp -d -t board-soak.XXXXXX)}
-URL="http://127.0.0.1:$PORT/alive"
-OTLP_SIGNALS=all
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
 require_counts "usage: bench/soak.sh [seconds]" "$SECONDS_TOTAL"
+OUT=${OUT:-$(mktemp -d -t board-soak.XXXXXX)}
+URL="http://127.0.0.1:$PORT/alive"
+OTLP_SIGNALS=all
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
 

@@ -15,15 +15,15 @@ WARMUP=${WARMUP:-10}
 PORT=${PORT:-5099}
 SINK_PORT=${SINK_PORT:-4318}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:-$(mktemp -d -t board-steadiness.XXXXXX)}
-URL="http://127.0.0.1:$PORT/alive"
-TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/modes.sh
 . "$ROOT/bench/modes.sh"
 require_counts "usage: bench/steadiness.sh [MODE] [windows] [seconds per window]" "$WINDOWS" "$SECONDS_PER_WINDOW"
+mode_env "$MODE" >/dev/null
+OUT=${OUT:-$(mktemp -d -t board-steadiness.XXXXXX)}
+URL="http://127.0.0.1:$PORT/alive"
+TICKS=$(getconf CLK_TCK)
 # shellcheck source=bench/page-reporting.sh
 . "$ROOT/bench/page-reporting.sh"
-mode_env "$MODE" >/dev/null
 case $MODE in d) echo "mode d needs the receiver: use load.sh" >&2; exit 1 ;; esac
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
