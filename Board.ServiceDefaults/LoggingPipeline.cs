@@ -14,10 +14,10 @@ using OpenTelemetry.Logs;
 namespace Board.ServiceDefaults;
 
 /// <summary>
-/// The path of a record, as wired into the host: OpenTelemetry is the only logging provider that writes anywhere (the
-/// EventSource one stays, for diagnostics tools, and is silent unless one listens); its processors are
-/// the enrichment (once) followed by the sinks — stdout, then OTLP when configured — so every sink writes the
-/// same fields.
+/// The path of a record, as wired into the host: OpenTelemetry is the only logging provider that writes to stdout (the
+/// EventSource one stays, for diagnostics tools, and is silent unless one listens; on Windows, so does EventLog); its
+/// processors are the enrichment (once) followed by the sinks — stdout, then OTLP when configured — so every sink
+/// writes the same fields.
 /// </summary>
 internal static class LoggingPipeline
 {
