@@ -34,7 +34,7 @@ internal static partial class LoggingOptionsLoader
                 : Invalid(BindingFailure(configuration, ex));
         }
 
-        ReplaceListsThatWereConfigured(section, options);
+        SettleConfiguredLists(section, options);
         ApplyEnvironmentDefaults(options, environment);
 
         var failures = Validate(options).Select(f => $"{f.Key} {f.Problem} ({SourceOf(configuration, f.Key)})").ToList();
@@ -50,7 +50,7 @@ internal static partial class LoggingOptionsLoader
     // The binder appends configured items to a list that already holds defaults; a configured list replaces them.
     // Not so the keys whose values are redacted: a team that adds one must not lose the defaults without noticing
     // (listing `user.id` would otherwise log e-mail addresses in clear), so those are added to the defaults.
-    private static void ReplaceListsThatWereConfigured(IConfigurationSection section, LoggingOptions options)
+    private static void SettleConfiguredLists(IConfigurationSection section, LoggingOptions options)
     {
         Replace("Requests:ExcludedPaths", v => options.Requests.ExcludedPaths = v);
         Replace("Json:ResourceAttributes", v => options.Json.ResourceAttributes = v);
