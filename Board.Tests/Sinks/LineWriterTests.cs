@@ -98,6 +98,119 @@ public sealed class LineWriterTests
     }
 
     [Fact]
+    public async Task A_line_written_after_another_one_on_another_thread_comes_out_after_it()
+    {
+        // Each thread writes only once the other's line is written, as a request's END follows its START, often
+        // on another thread: stdout must have them in that order.
+        const int rounds = 5_000;
+        var output = new CapturedStdout();
+        using var writer = new LineWriter(output, 64 * 1024 * 1024);
+        using var ping = new SemaphoreSlim(1);
+        using var pong = new SemaphoreSlim(0);
+        var first = Task.Factory.StartNew(() => Play("a", ping, pong), TaskCreationOptions.LongRunning);
+        var second = Task.Factory.StartNew(() => Play("b", pong, ping), TaskCreationOptions.LongRunning);
+        await Task.WhenAll(first, second).WaitAsync(Patience);
+
+        Assert.True(writer.Flush(Patience));
+        var expected = Enumerable.Range(0, rounds).SelectMany(i => new[] { $"a {i}", $"b {i}" });
+        Assert.Equal(expected, output.Lines);
+
+        void Play(string name, SemaphoreSlim mine, SemaphoreSlim theirs)
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                mine.Wait();
+                writer.Write(Encoding.ASCII.GetBytes($"{name} {i}\n"));
+                theirs.Release();
+            }
+        }
+    }
+
+    [Fact]
+    public void A_line_reaches_stdout_without_a_flush_also_after_the_writer_went_idle()
+    {
+        var output = new CapturedStdout();
+        using var writer = new LineWriter(output, 1024 * 1024);
+        for (var i = 0; i < 20; i++)
+        {
+            writer.Write(Line($"line {i}", 40));
+            var deadline = DateTime.UtcNow + Patience;
+            while (output.Lines.Count <= i && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(1);
+            }
+
+            Assert.Equal(i + 1, output.Lines.Count);
+
+            // Long enough for the writer to find nothing more and park: the next line must wake it.
+            Thread.Sleep(i % 4 * 5);
+        }
+    }
+
+    [Fact]
+    public void Lines_written_while_the_writer_is_disposed_are_each_written_or_counted()
+    {
+        var output = new CapturedStdout();
+        var writer = new LineWriter(output, 64 * 1024 * 1024);
+        using var started = new CountdownEvent(4);
+        var stop = false;
+        var written = new long[4];
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            started.Signal();
+            while (!Volatile.Read(ref stop))
+            {
+                writer.Write(Line($"{t}:{written[t]++}", 80));
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        Assert.True(started.Wait(Patience));
+        Thread.Sleep(50);
+
+        writer.Dispose();
+        Thread.Sleep(20);
+        Volatile.Write(ref stop, true);
+        threads.ForEach(t => Assert.True(t.Join(Patience)));
+
+        var lines = output.Lines;
+        Assert.All(lines, line => Assert.Equal(79, line.Length));
+        Assert.True(writer.DroppedLines > 0, "no line was written after Dispose began");
+        Assert.Equal(written.Sum(), lines.Count + writer.DroppedLines);
+        Assert.Equal(lines.Count, writer.WrittenLines);
+    }
+
+    [Fact]
+    public async Task Threads_writing_at_once_never_hold_more_than_the_bound_while_stdout_is_blocked()
+    {
+        const int maxPending = 256 * 1024;
+        const int lineBytes = 700;
+        const int threads = 6;
+        const int perThread = 200;
+        using var output = new BlockingStream();
+        using var writer = new LineWriter(output, maxPending);
+        writer.Write(Line("first", lineBytes));
+        Assert.True(output.Entered.Wait(Patience), "the writer thread never wrote");
+
+        var writes = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(() =>
+        {
+            for (var i = 0; i < perThread; i++)
+            {
+                writer.Write(Line($"{t}:{i:D3}", lineBytes));
+            }
+        }, TaskCreationOptions.LongRunning));
+        await Task.WhenAll(writes).WaitAsync(Patience);
+
+        // Up to the bound and not a line less: the first line, still inside the blocked write, counts against it.
+        var accepted = threads * perThread - writer.DroppedLines;
+        Assert.Equal((maxPending - lineBytes) / lineBytes, accepted);
+
+        output.Gate.Set();
+        Assert.True(writer.Flush(Patience));
+        Assert.Equal(1 + accepted, output.Captured.Lines.Count);
+        Assert.Equal(1 + accepted, writer.WrittenLines);
+    }
+
+    [Fact]
     public void Flush_waits_for_pending_lines()
     {
         using var output = new BlockingStream();
