@@ -15,13 +15,13 @@ else
   OTLP_ENDPOINT_VARIABLE="OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://127.0.0.1:$SINK_PORT/v1/logs"
 fi
 
-# Stops the script with its usage line ($1) unless every further argument is a whole number above zero: checked
+# Stops the script with its usage line ($1) unless every further argument is a whole number from 1 to 999999: checked
 # before anything is built or started.
 require_counts() {
   local usage=$1
   shift
   for value in "$@"; do
-    [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "$usage ('$value' is not a whole number above zero)" >&2; exit 2; }
+    [[ $value =~ ^[1-9][0-9]{0,5}$ ]] || { echo "$usage ('$value' is not a whole number from 1 to 999999)" >&2; exit 2; }
   done
 }
 

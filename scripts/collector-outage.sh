@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for value in "$@"; do
-  [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "usage: scripts/collector-outage.sh [seconds-per-phase=15] [connections=16] ('$value' is not a whole number above zero)" >&2; exit 2; }
+  [[ $value =~ ^[1-9][0-9]{0,5}$ ]] || { echo "usage: scripts/collector-outage.sh [seconds-per-phase=15] [connections=16] ('$value' is not a whole number from 1 to 999999)" >&2; exit 2; }
 done
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install -y wrk)" >&2; exit 2; }
 dotnet build -c Release Board.Web -v q -nologo >/dev/null

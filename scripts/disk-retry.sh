@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for value in "$@"; do
-  [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "usage: scripts/disk-retry.sh [requests=200] ('$value' is not a whole number above zero)" >&2; exit 2; }
+  [[ $value =~ ^[1-9][0-9]{0,5}$ ]] || { echo "usage: scripts/disk-retry.sh [requests=200] ('$value' is not a whole number from 1 to 999999)" >&2; exit 2; }
 done
 dotnet build -c Release Board.Web -v q -nologo >/dev/null
 dotnet build -c Release scripts/ReliabilityHarness -v q -nologo >/dev/null
