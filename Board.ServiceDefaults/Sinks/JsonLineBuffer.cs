@@ -23,6 +23,7 @@ internal sealed class JsonLineBuffer
 
     private byte[] _bytes;
     private int _length;
+    private RenderedTexts? _texts;
 
     public JsonLineBuffer(int capacity) => _bytes = new byte[capacity];
 
@@ -31,6 +32,12 @@ internal sealed class JsonLineBuffer
     public ReadOnlySpan<byte> WrittenSpan => _bytes.AsSpan(0, _length);
 
     public void Clear() => _length = 0;
+
+    /// <summary>The texts of the values this line got through their ToString(), once it has any.</summary>
+    public RenderedTexts? RenderedTexts => _texts;
+
+    /// <summary>A value's text by its ToString(), rendered once per line (see <see cref="Sinks.RenderedTexts"/>).</summary>
+    public string TextOf(object value) => (_texts ??= new RenderedTexts()).TextOf(value);
 
     /// <summary>Takes back what was written after <paramref name="length"/> bytes.</summary>
     public void Truncate(int length) => _length = Math.Min(_length, length);

@@ -102,29 +102,38 @@ internal sealed class JsonLineFormatter : ILineFormatter
         var nested = RecordNesting.IsNested;
         using var busy = RecordNesting.Enter();
         var buffer = nested ? new JsonLineBuffer(1024) : (t_buffer ??= new JsonLineBuffer(4096));
-
-        // Shrinking limits until the line fits: first long values, then every value, then only the essentials.
-        int[] valueLimits = [_maxValueLength, Math.Min(_maxValueLength, 512), 64];
-        foreach (var limit in valueLimits)
+        try
         {
-            buffer.Clear();
-            Write(record, buffer, limit, withAttributes: true);
-            if (buffer.Length <= _maxLineBytes)
+            // Shrinking limits until the line fits: first long values, then every value, then only the essentials.
+            // A value's ToString() is asked once: the tries after the first take its text from the buffer.
+            int[] valueLimits = [_maxValueLength, Math.Min(_maxValueLength, 512), 64];
+            foreach (var limit in valueLimits)
             {
-                return buffer.WrittenSpan;
+                buffer.Clear();
+                Write(record, buffer, limit, withAttributes: true);
+                if (buffer.Length <= _maxLineBytes)
+                {
+                    return buffer.WrittenSpan;
+                }
+
+                buffer.RenderedTexts?.WriteAgain();
             }
-        }
 
-        // Only the essentials, cut short; escaping can make a character six bytes, so once more shorter if need be.
-        buffer.Clear();
-        Write(record, buffer, 64, withAttributes: false);
-        if (buffer.Length > _maxLineBytes)
-        {
+            // Only the essentials, cut short; escaping can make a character six bytes, so once more shorter if need be.
             buffer.Clear();
-            Write(record, buffer, 16, withAttributes: false);
-        }
+            Write(record, buffer, 64, withAttributes: false);
+            if (buffer.Length > _maxLineBytes)
+            {
+                buffer.Clear();
+                Write(record, buffer, 16, withAttributes: false);
+            }
 
-        return buffer.WrittenSpan;
+            return buffer.WrittenSpan;
+        }
+        finally
+        {
+            buffer.RenderedTexts?.Forget();
+        }
     }
 
     private void Write(LogRecord record, JsonLineBuffer buffer, int maxValue, bool withAttributes)
@@ -444,7 +453,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 WriteSequence(buffer, sequence, maxValue);
                 break;
             default:
-                WriteText(buffer, TextSanitizer.TextOf(value), maxValue);
+                WriteText(buffer, buffer.TextOf(value), maxValue);
                 break;
         }
     }
@@ -473,7 +482,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
                 if (item is IEnumerable and not string)
                 {
-                    WriteText(buffer, TextSanitizer.TextOf(item), maxValue);
+                    WriteText(buffer, buffer.TextOf(item), maxValue);
                 }
                 else
                 {

@@ -84,6 +84,32 @@ public sealed class NestedRecordTests
         Assert.Equal(1, harness.Services.GetRequiredService<DroppedRecordCounter>().StdoutDropped);
     }
 
+    [Fact]
+    public void A_line_written_again_to_fit_asks_a_value_for_its_text_once()
+    {
+        using var harness = new LoggingHarness();
+        var chatty = new ChattyValue(harness.Logger);
+        var notes = new string('n', 4000);
+        using (harness.Logger.BeginScope(new Dictionary<string, object?> { ["order"] = chatty }))
+        {
+            // Five values of 4000 characters make the line longer than Json:MaxLineBytes (16 KiB): it is written
+            // again with values cut to 512 characters.
+            harness.Logger.LogInformation("Notes {a} {b} {c} {d} {e}", notes, notes, notes, notes, notes);
+        }
+
+        var lines = harness.JsonLines();
+        var outer = Assert.Single(lines, l => l.Has("a"));
+        Assert.Equal("order-42", outer.Text("order"));
+        Assert.EndsWith(Board.ServiceDefaults.Sinks.JsonLineFormatter.TruncationMarker, outer.Text("a"));
+
+        // Once by the outer line, once by the inner record's own line (whose record, a loop, is cut): as for a line
+        // that fits the first time. Asked again for the second try, the value would log its record a second time.
+        Assert.Equal(2, chatty.Lookups);
+        Assert.Single(lines, l => l.Has("lookup.rows"));
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(1, harness.Services.GetRequiredService<DroppedRecordCounter>().StdoutDropped);
+    }
+
     /// <summary>A value whose text is looked up, and the lookup logged, each time it is asked for.</summary>
     private sealed class ChattyValue(ILogger logger)
     {
