@@ -105,7 +105,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
         try
         {
             // Shrinking limits until the line fits: first long values, then every value, then only the essentials.
-            // A value's ToString() is asked once: the tries after the first take its text from the buffer.
+            // An object's ToString() is asked once: the tries after the first take its text from the buffer.
             int[] valueLimits = [_maxValueLength, Math.Min(_maxValueLength, 512), 64];
             foreach (var limit in valueLimits)
             {
@@ -115,8 +115,6 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 {
                     return buffer.WrittenSpan;
                 }
-
-                buffer.RenderedTexts?.WriteAgain();
             }
 
             // Only the essentials, cut short; escaping can make a character six bytes, so once more shorter if need be.

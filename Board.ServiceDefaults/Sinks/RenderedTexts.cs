@@ -1,41 +1,45 @@
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// The text of each value a line got through its <c>ToString()</c>, kept while the line is written: when the line
-/// is too long and is written again with shorter values, a value's text is taken from here rather than asked for
-/// again, so a <c>ToString()</c> that is costly, or that logs, runs once per line however many tries the line takes.
+/// The text of each object a line got through its <c>ToString()</c>, kept while the line is written: an object
+/// met again in the line, or in a try that writes the line again with shorter values, gives the text it gave the
+/// first time, so a <c>ToString()</c> that is costly, or that logs, runs once per line however many tries the line
+/// takes. Objects are told apart by reference. A value type is not kept: it is boxed anew wherever it is read (a
+/// sequence's items are), so no box would ever be met twice.
 /// </summary>
 internal sealed class RenderedTexts
 {
-    private readonly List<(object Value, string Text)> _texts = [];
-    private bool _again;
+    // Past this many objects the table is not kept for the next line: clearing it costs its size, line after line.
+    private const int KeptCapacity = 256;
 
-    /// <summary>The line is written again: texts rendered in the tries before are reused.</summary>
-    public void WriteAgain() => _again = true;
+    private Dictionary<object, string> _texts = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>The line is done: its values are let go.</summary>
+    /// <summary>The line is done: its objects are let go.</summary>
     public void Forget()
     {
-        _texts.Clear();
-        _again = false;
+        if (_texts.Count > KeptCapacity)
+        {
+            _texts = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
+        }
+        else
+        {
+            _texts.Clear();
+        }
     }
 
     public string TextOf(object value)
     {
-        if (_again)
+        if (value.GetType().IsValueType)
         {
-            // Only a line that did not fit looks here, and a line holds few values that are not text or numbers.
-            foreach (var (seen, text) in _texts)
-            {
-                if (ReferenceEquals(seen, value))
-                {
-                    return text;
-                }
-            }
+            return TextSanitizer.TextOf(value);
         }
 
-        var rendered = TextSanitizer.TextOf(value);
-        _texts.Add((value, rendered));
-        return rendered;
+        if (!_texts.TryGetValue(value, out var text))
+        {
+            text = TextSanitizer.TextOf(value);
+            _texts[value] = text;
+        }
+
+        return text;
     }
 }

@@ -85,12 +85,12 @@ public sealed class NestedRecordTests
     }
 
     [Fact]
-    public void A_line_written_again_to_fit_asks_a_value_for_its_text_once()
+    public void A_line_written_again_to_fit_asks_an_object_for_its_text_once()
     {
         using var harness = new LoggingHarness();
         var chatty = new ChattyValue(harness.Logger);
         var notes = new string('n', 4000);
-        using (harness.Logger.BeginScope(new Dictionary<string, object?> { ["order"] = chatty }))
+        using (harness.Logger.BeginScope(new Dictionary<string, object?> { ["order"] = chatty, ["orders"] = new[] { chatty, chatty } }))
         {
             // Five values of 4000 characters make the line longer than Json:MaxLineBytes (16 KiB): it is written
             // again with values cut to 512 characters.
@@ -100,10 +100,12 @@ public sealed class NestedRecordTests
         var lines = harness.JsonLines();
         var outer = Assert.Single(lines, l => l.Has("a"));
         Assert.Equal("order-42", outer.Text("order"));
+        Assert.Equal("[\"order-42\",\"order-42\"]", outer.GetProperty("orders").GetRawText());
         Assert.EndsWith(Board.ServiceDefaults.Sinks.JsonLineFormatter.TruncationMarker, outer.Text("a"));
 
-        // Once by the outer line, once by the inner record's own line (whose record, a loop, is cut): as for a line
-        // that fits the first time. Asked again for the second try, the value would log its record a second time.
+        // Once by the outer line, once by the inner record's own line (whose record, a loop, is cut), though each
+        // line holds the object three times. Asked again for each place or for the second try, it would log its
+        // record again each time.
         Assert.Equal(2, chatty.Lookups);
         Assert.Single(lines, l => l.Has("lookup.rows"));
         Assert.Equal(2, lines.Count);
