@@ -116,10 +116,21 @@ internal sealed class LineWriter : IDisposable
             _stopping = true;
         }
 
+        // The event is left to the GC, not disposed: a Write that took its line just before _stopping was set
+        // still sets it, after the lock, and a disposed event would throw into the code that logged.
         _wake.Set();
-        if (_thread.Join(TimeSpan.FromSeconds(5)))
+        _thread.Join(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Whether the writer thread is waiting for a line (for tests of the wake-up).</summary>
+    internal bool Parked
+    {
+        get
         {
-            _wake.Dispose();
+            lock (_gate)
+            {
+                return _parked;
+            }
         }
     }
 
