@@ -26,7 +26,13 @@ internal static class BashScript
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(30_000), $"{Path.GetFileName(script)} did not finish");
+        if (!process.WaitForExit(30_000))
+        {
+            // A script that runs on (a check that let something through) must not go on loading the machine.
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{Path.GetFileName(script)} did not finish within 30 s and was stopped");
+        }
+
         return (process.ExitCode, output.Result, error.Result);
     }
 }
