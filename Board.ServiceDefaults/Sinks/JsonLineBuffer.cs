@@ -33,10 +33,10 @@ internal sealed class JsonLineBuffer
 
     public void Clear() => _length = 0;
 
-    /// <summary>The texts of the objects this line got through their ToString(), once it has any.</summary>
-    public RenderedTexts? RenderedTexts => _texts;
+    /// <summary>The line is done: the objects whose texts it kept are let go.</summary>
+    public void ForgetRenderedTexts() => _texts?.Forget();
 
-    /// <summary>A value's text by its ToString(), an object's rendered once per line (see <see cref="Sinks.RenderedTexts"/>).</summary>
+    /// <summary>A value's text by its ToString(), an object's rendered once per line (see <see cref="RenderedTexts"/>).</summary>
     public string TextOf(object value) => (_texts ??= new RenderedTexts()).TextOf(value);
 
     /// <summary>Takes back what was written after <paramref name="length"/> bytes.</summary>

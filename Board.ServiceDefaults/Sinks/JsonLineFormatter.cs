@@ -130,7 +130,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
         }
         finally
         {
-            buffer.RenderedTexts?.Forget();
+            buffer.ForgetRenderedTexts();
         }
     }
 
