@@ -72,7 +72,7 @@ internal sealed class RequestLoggingMiddleware(
         }
         finally
         {
-            exception ??= context.Features.Find<IExceptionHandlerFeature>()?.Error;
+            exception ??= context.Features.Find<IExceptionHandlerFeature>()?.Error ?? context.Features.Find<CapturedException>()?.Error;
             var status = clientGone ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
             if (!excluded || status >= 500 || exception is not null)
             {

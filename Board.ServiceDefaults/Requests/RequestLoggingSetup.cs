@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Board.ServiceDefaults.Requests;
@@ -14,6 +16,7 @@ internal static class RequestLoggingSetup
         }
 
         builder.Services.AddSingleton(new RequestLoggingSettings(options, TrustedProxies.IsConfigured(proxies)));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, DeveloperPageExceptionCapture>());
         startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter, RequestLoggingStartupFilter>());
     }
 }

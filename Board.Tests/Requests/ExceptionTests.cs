@@ -33,6 +33,25 @@ public sealed class ExceptionTests
     }
 
     [Fact]
+    public async Task In_Development_the_exception_the_developer_page_renders_is_on_the_end_entry()
+    {
+        // WebApplication adds the developer exception page in Development; it catches the exception inside the
+        // request logging and logs its own record, so the END entry learns of it only through Board's page filter.
+        await using var app = await TestWebApp.StartAsync(
+            a => a.MapGet("/throws", string () => throw new InvalidOperationException("Database said no")),
+            environment: "Development");
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/throws");
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        var end = Assert.Single(app.Records(), r => r.EventName == "RequestCompleted");
+        Assert.Equal(LogLevel.Error, end.Level);
+        Assert.Equal("System.InvalidOperationException", end["exception.type"]);
+        Assert.Equal("Database said no", end["exception.message"]);
+    }
+
+    [Fact]
     public async Task A_client_that_goes_away_is_logged_as_499_without_an_exception()
     {
         var started = new TaskCompletionSource();
