@@ -5,7 +5,6 @@ namespace Board.AppHost;
 /// <summary>
 /// The OpenTelemetry Collector as an Aspire container resource: Board.Web sends OTLP to it, it forwards to the
 /// Aspire dashboard (and, when configured, to CloudWatch Logs) using the repository's otel-collector-config.yaml.
-/// Written against the Aspire 13.5.2 API (src/Aspire.Hosting/api/Aspire.Hosting.cs at tag v13.5.2).
 /// </summary>
 public static class CollectorExtensions
 {
@@ -27,8 +26,13 @@ public static class CollectorExtensions
     private const string DashboardOtlpApiKeyKey = "AppHost:OtlpApiKey";
     private const string DefaultDashboardOtlpUrl = "http://localhost:18889";
 
+    public const string CloudWatchEnabledKey = "Collector:CloudWatch:Enabled";
+
     private static readonly string[] AwsCredentialVariables =
         ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+
+    /// <summary>Whether <c>Collector:CloudWatch:Enabled</c> asks for CloudWatch Logs, which only the collector can send to.</summary>
+    public static bool IsCloudWatchEnabled(IConfiguration configuration) => configuration.GetValue(CloudWatchEnabledKey, false);
 
     /// <summary>
     /// Adds the collector container with <paramref name="configFile"/> (relative to the AppHost directory) mounted
@@ -80,7 +84,7 @@ public static class CollectorExtensions
         this IResourceBuilder<ContainerResource> collector)
     {
         var configuration = collector.ApplicationBuilder.Configuration;
-        if (!configuration.GetValue("Collector:CloudWatch:Enabled", false))
+        if (!IsCloudWatchEnabled(configuration))
         {
             return collector;
         }

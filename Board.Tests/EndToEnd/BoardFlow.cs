@@ -49,10 +49,13 @@ public sealed class BoardFlow
         .. Cookies.Select(c => ($"cookie {c.Key}", c.Value)),
     ];
 
-    public static async Task<BoardFlow> RunAsync(BoardWebProcess app)
+    public static Task<BoardFlow> RunAsync(BoardWebProcess app) => RunAsync(app.BaseAddress);
+
+    /// <summary>Runs the flow against the Board.Web at <paramref name="baseAddress"/>, however it was started.</summary>
+    public static async Task<BoardFlow> RunAsync(Uri baseAddress)
     {
         var flow = new BoardFlow();
-        using var client = new FormClient(app.BaseAddress);
+        using var client = new FormClient(baseAddress);
         await flow.RunAsync(client);
         flow.FormTokens = [.. client.FormTokens];
         flow.Cookies = client.CookieValues;

@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Board.AppHost;
+
+/// <summary>
+/// Stands in the dashboard where the collector would be when it is not started, so the reason is on the Resources
+/// page (state and properties), in that row's console log and in the AppHost's own console, not only in a log line
+/// that scrolls away.
+/// </summary>
+public sealed class CollectorNoticeResource(string name, string reason) : Resource(name)
+{
+    public const string ResourceType = "OpenTelemetry Collector";
+    public const string ReasonProperty = "board.collector.reason";
+
+    /// <summary>The state shown on the Resources page.</summary>
+    public const string State = "Not started";
+
+    /// <summary>Why the collector is not started and how to get it; the same text in every place it is shown.</summary>
+    public string Reason { get; } = reason;
+}
+
+public static class CollectorNoticeExtensions
+{
+    /// <summary>Adds the notice with <paramref name="reason"/>; <paramref name="isWarning"/> styles it as a warning.</summary>
+    public static IResourceBuilder<CollectorNoticeResource> AddCollectorNotice(
+        this IDistributedApplicationBuilder builder, string name, string reason, bool isWarning)
+    {
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+        {
+            var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Board.AppHost");
+            if (isWarning)
+            {
+                logger.LogWarning("{Reason}", reason);
+            }
+            else
+            {
+                logger.LogInformation("{Reason}", reason);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        return builder.AddResource(new CollectorNoticeResource(name, reason))
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = CollectorNoticeResource.ResourceType,
+                State = new ResourceStateSnapshot(
+                    CollectorNoticeResource.State, isWarning ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Info),
+                Properties = [new ResourcePropertySnapshot(CollectorNoticeResource.ReasonProperty, reason)],
+            })
+            .OnInitializeResource((resource, @event, _) =>
+            {
+                // The row's console log in the dashboard.
+                @event.Logger.LogWarning("{Reason}", resource.Reason);
+                return Task.CompletedTask;
+            })
+            .ExcludeFromManifest();
+    }
+}
