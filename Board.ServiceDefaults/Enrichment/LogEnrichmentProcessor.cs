@@ -12,7 +12,7 @@ namespace Board.ServiceDefaults.Enrichment;
 /// out (an inner key overrides an outer one; no key twice), then the request context. Exceptions become
 /// <c>exception.*</c> attributes with the full type name, and personal data is redacted where configured.
 /// </summary>
-internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor) : BaseProcessor<LogRecord>
+internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor, QueryStringRedactor queryRedactor) : BaseProcessor<LogRecord>
 {
     public const string PlainScopeKey = "scope";
     private const string OriginalFormatKey = "{OriginalFormat}";
@@ -59,6 +59,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
 
             attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
             AddExceptionFields(data, attributes);
+            RedactOrDropFrameworkQuery(data, attributes);
             data.Attributes = attributes;
             RedactOrDropPersonalData(data, attributes);
         }
@@ -163,6 +164,8 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             SetExceptionFields(attributes, ref keys, exception);
         }
 
+        FrameworkQueryRedaction.Apply(data, attributes, queryRedactor);
+
         // Most records hold no personal key at all, and the summary says so without looking at each attribute.
         if (redactor.IsActive && keys.MayContainAny(redactor.KeySummary))
         {
@@ -192,6 +195,20 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         catch (Exception)
         {
             // An exception whose Message or ToString() throws stays on the record for OTLP, as it came.
+        }
+    }
+
+    // Nor where a query string gets out: if its redaction fails, the field and the message that repeats it go.
+    private void RedactOrDropFrameworkQuery(LogRecord data, List<KeyValuePair<string, object?>> attributes)
+    {
+        try
+        {
+            FrameworkQueryRedaction.Apply(data, attributes, queryRedactor);
+        }
+        catch (Exception)
+        {
+            attributes.RemoveAll(pair => pair.Key == FrameworkQueryRedaction.QueryStringKey);
+            data.FormattedMessage = null;
         }
     }
 

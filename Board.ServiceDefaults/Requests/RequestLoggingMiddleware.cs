@@ -93,7 +93,7 @@ internal sealed class RequestLoggingMiddleware(
             Path = requestContext.Path,
             Query = settings.QueryRedactor.Redact(request.QueryString.Value),
             Scheme = request.Scheme,
-            ServerAddress = request.Host.HasValue ? request.Host.Host : null,
+            ServerAddress = RequestHost.ServerAddress(request),
             ClientAddress = requestContext.ClientAddress,
             PeerAddress = peer,
             UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
@@ -147,7 +147,7 @@ internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool
 
     /// <summary>Whether forwarded headers may have replaced the connection's address before the request got here.</summary>
     public bool TrustsProxies { get; } = trustsProxies;
-    public QueryStringRedactor QueryRedactor { get; } = new(options.SensitiveQueryKeys);
+    public QueryStringRedactor QueryRedactor { get; } = new(options.AllowedQueryKeys);
     public StatusLevelMap Levels { get; } = new(options);
 
     public bool IsExcluded(Microsoft.AspNetCore.Http.PathString path)
