@@ -162,6 +162,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             // The full type name (OTLP would send the short one). The Exception object leaves the record once the
             // enrichment succeeded (see OnEnd), so no sink adds exception fields a second time.
             SetExceptionFields(attributes, ref keys, exception);
+            WithholdQuotedRequest(data, attributes, exception);
         }
 
         FrameworkQueryRedaction.Apply(data, attributes, queryRedactor);
@@ -277,8 +278,40 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     private static void SetExceptionFields(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, Exception exception)
     {
         Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
-        Set(attributes, ref keys, "exception.message", exception.Message);
-        Set(attributes, ref keys, "exception.stacktrace", exception.ToString());
+        Set(attributes, ref keys, "exception.message", ExceptionText.Message(exception));
+        Set(attributes, ref keys, "exception.stacktrace", ExceptionText.StackTrace(exception));
+    }
+
+    // A record that repeats the exception's message, in its own message ("... failed. {Message}") or in a field,
+    // would carry the request's text there as well.
+    private static void WithholdQuotedRequest(LogRecord data, List<KeyValuePair<string, object?>> attributes, Exception exception)
+    {
+        if (!ExceptionText.QuotesRequest(exception))
+        {
+            return;
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            var quoted = inner.Message;
+            if (quoted.Length == 0)
+            {
+                continue;
+            }
+
+            if (data.FormattedMessage is { } message && message.Contains(quoted, StringComparison.Ordinal))
+            {
+                data.FormattedMessage = message.Replace(quoted, ExceptionText.Withheld, StringComparison.Ordinal);
+            }
+
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                if (attributes[i].Value is string text && text.Contains(quoted, StringComparison.Ordinal) && !attributes[i].Key.StartsWith("exception.", StringComparison.Ordinal))
+                {
+                    attributes[i] = new(attributes[i].Key, text.Replace(quoted, ExceptionText.Withheld, StringComparison.Ordinal));
+                }
+            }
+        }
     }
 
     private static void Set(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, string key, object? value)

@@ -41,17 +41,22 @@ internal sealed class RequestLoggingMiddleware(
         }
 
         Exception? exception = null;
-        var clientGone = false;
+        int? clientFault = null;
         bool? abortedByClient = null;
         try
         {
             await next(context);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ClientFault.StatusOf(ex, context) is { } status)
         {
-            // The client went away and the request's work stopped with it: nothing failed on the server and nothing
-            // can be answered. Logged as the framework does, as 499 (client closed request) without the exception.
-            clientGone = true;
+            // The client went away, or sent a body the server could not read: nothing failed on the server. Logged
+            // as the client's fault (499 as the framework logs it, or the 4xx the server gives) without the exception.
+            clientFault = status;
+            if (!context.Response.HasStarted && status != StatusCodes.Status499ClientClosedRequest)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = status;
+            }
         }
         catch (Exception ex)
         {
@@ -72,8 +77,18 @@ internal sealed class RequestLoggingMiddleware(
         }
         finally
         {
-            exception ??= context.Features.Find<IExceptionHandlerFeature>()?.Error;
-            var status = clientGone ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
+            if (exception is null && clientFault is null && context.Features.Find<IExceptionHandlerFeature>()?.Error is { } handled)
+            {
+                // An exception handler answered it: the END entry still carries it, unless it was the client's fault.
+                clientFault = ClientFault.StatusOf(handled, context) is not null ? context.Response.StatusCode : null;
+                exception = clientFault is null ? handled : null;
+            }
+
+            // A client that went away is 499, whatever status was set for a response it will never read.
+            var gone = clientFault is not null && context.RequestAborted.IsCancellationRequested;
+            var status = gone || clientFault == StatusCodes.Status499ClientClosedRequest
+                ? StatusCodes.Status499ClientClosedRequest
+                : clientFault ?? context.Response.StatusCode;
             if (!excluded || status >= 500 || exception is not null)
             {
                 // Microseconds are as precise as a request's duration is worth reporting.

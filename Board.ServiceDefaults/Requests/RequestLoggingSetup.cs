@@ -14,6 +14,7 @@ internal static class RequestLoggingSetup
         }
 
         builder.Services.AddSingleton(new RequestLoggingSettings(options, TrustedProxies.IsConfigured(proxies)));
+        builder.Services.AddExceptionHandler<ClientFaultExceptionHandler>();
         startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter, RequestLoggingStartupFilter>());
     }
 }
