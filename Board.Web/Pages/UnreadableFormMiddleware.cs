@@ -24,8 +24,10 @@ public sealed class UnreadableFormMiddleware(RequestDelegate next, ILogger<Unrea
                 // away ends the read anyway.
                 await context.Request.ReadFormAsync();
             }
-            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
+            catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
             {
+                // IOException: a body cut short (BadHttpRequestException) or a multipart body without its closing
+                // boundary; either way the request's fault, not the server's.
                 // The exception's message quotes the submitted text: only its type is logged.
                 var status = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
                 logger.LogInformation("Form refused with {http.response.status_code}: {error.type}", status, ex.GetType().FullName);
