@@ -79,8 +79,11 @@ internal sealed class RequestLoggingMiddleware(
         {
             if (exception is null && clientFault is null && context.Features.Find<IExceptionHandlerFeature>()?.Error is { } handled)
             {
-                // An exception handler answered it: the END entry still carries it, unless it was the client's fault.
-                clientFault = ClientFault.StatusOf(handled, context) is not null ? context.Response.StatusCode : null;
+                // An exception handler answered it: the END entry still carries it, unless it was the client's fault,
+                // which keeps its 4xx even if an error page other than Board's answered it with a 5xx.
+                clientFault = ClientFault.StatusOf(handled, context) is { } fault
+                    ? (context.Response.StatusCode >= 500 ? fault : context.Response.StatusCode)
+                    : null;
                 exception = clientFault is null ? handled : null;
             }
 
