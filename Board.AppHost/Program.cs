@@ -6,9 +6,6 @@ builder.AddProject<Projects.Board_Web>("web")
     .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
     // The dashboard keeps what it receives on disk and shows it to anyone with the login URL: no e-mail in clear.
     .WithEnvironment("StructuredLogging__Redaction__Mode", "Redact")
-    // Aspire turns the instrumentations' query-string redaction off for every project; Board's spans keep it.
-    .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION", "false")
-    .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION", "false")
     .WithHttpHealthCheck("/health")
     // Through the collector container where one can run (Collector:Mode), else straight to the dashboard.
     .WithTelemetryPath("../otel-collector-config.yaml");

@@ -95,11 +95,11 @@ public sealed class RequestLoggingOptions
     public List<string> ExcludedPaths { get; set; } = ["/health", "/alive"];
 
     /// <summary>
-    /// Query-string keys whose values are replaced by REDACTED in <c>url.query</c>. A key matches when it equals
-    /// an entry or ends with it after '_', '-' or '.', case-insensitively (so <c>key</c> covers <c>api_key</c>).
-    /// Configured keys are added to these defaults, which always apply.
+    /// Query-string keys whose values are logged as they are; every other value is replaced by REDACTED wherever a URL
+    /// is logged. Compared exactly, without case, after percent-decoding. A configured list replaces the default,
+    /// which holds Board's paging keys.
     /// </summary>
-    public List<string> SensitiveQueryKeys { get; set; } = ["token", "code", "password", "secret", "key"];
+    public List<string> AllowedQueryKeys { get; set; } = ["p", "page"];
 
     /// <summary>
     /// Level of the END entry by status: keys are an exact status ("404") or a class ("4xx"); the exact

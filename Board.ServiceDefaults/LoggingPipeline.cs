@@ -46,6 +46,7 @@ internal static class LoggingPipeline
         // loggers out of every write instead of calling a logger that discards the record.
         services.Configure<LoggerFilterOptions>(o => o.AddFilter<ScopeProviderCapture>(null, LogLevel.None));
         services.AddSingleton(new PersonalDataRedactor(options.Redaction));
+        services.AddSingleton(new Requests.QueryStringRedactor(options.Requests.AllowedQueryKeys));
         services.AddSingleton<LogEnrichmentProcessor>();
         services.TryAddSingleton(_ => LogOutput.StandardOutput());
         services.AddSingleton(sp => new ConsoleSinkProcessor(

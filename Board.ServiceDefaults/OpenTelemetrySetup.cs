@@ -1,3 +1,4 @@
+using Board.ServiceDefaults.Requests;
 using Board.ServiceDefaults.Resources;
 using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ internal static class OpenTelemetrySetup
             return;
         }
 
+        var urls = new TraceUrls(new QueryStringRedactor(options.Requests.AllowedQueryKeys));
         openTelemetry
             .WithMetrics(metrics =>
             {
@@ -59,10 +61,14 @@ internal static class OpenTelemetrySetup
             .WithTracing(tracing =>
             {
                 tracing.AddSource(builder.Environment.ApplicationName)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath) &&
-                        !context.Request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath))
-                    .AddHttpClientInstrumentation();
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath) &&
+                            !context.Request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath);
+                        o.EnrichWithHttpRequest = urls.OnIncoming;
+                    })
+                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = urls.OnOutgoing);
                 if (OtlpExport.IsConfigured(configuration, "TRACES"))
                 {
                     tracing.AddOtlpExporter(ownHttpClient);

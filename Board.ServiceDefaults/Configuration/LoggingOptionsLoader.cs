@@ -53,10 +53,10 @@ internal static partial class LoggingOptionsLoader
     private static void SettleConfiguredLists(IConfigurationSection section, LoggingOptions options)
     {
         Replace("Requests:ExcludedPaths", v => options.Requests.ExcludedPaths = v);
+        Replace("Requests:AllowedQueryKeys", v => options.Requests.AllowedQueryKeys = v);
         Replace("Json:ResourceAttributes", v => options.Json.ResourceAttributes = v);
         Replace("ForwardedHeaders:KnownProxies", v => options.ForwardedHeaders.KnownProxies = v);
         Replace("ForwardedHeaders:KnownNetworks", v => options.ForwardedHeaders.KnownNetworks = v);
-        options.Requests.SensitiveQueryKeys = [.. options.Requests.SensitiveQueryKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.OrdinalIgnoreCase)];
         options.Redaction.PersonalDataKeys = [.. options.Redaction.PersonalDataKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.Ordinal)];
 
         void Replace(string key, Action<List<string>> set)
@@ -164,6 +164,15 @@ internal static partial class LoggingOptionsLoader
             }
         }
 
+        for (var i = 0; i < o.Requests.AllowedQueryKeys.Count; i++)
+        {
+            var key = o.Requests.AllowedQueryKeys[i];
+            if (key.Length > Requests.QueryStringRedactor.MaxKeyLength || !AllowedKeyPattern().IsMatch(key))
+            {
+                yield return (p + $"Requests:AllowedQueryKeys:{i}", $"is '{key}': a key is 1 to {Requests.QueryStringRedactor.MaxKeyLength} letters, digits, '_', '.', '-', '[' or ']', as it reads decoded");
+            }
+        }
+
         foreach (var key in o.Requests.StatusLevels.Keys)
         {
             if (!StatusPattern().IsMatch(key))
@@ -267,7 +276,17 @@ internal static partial class LoggingOptionsLoader
         [LoggingOptions.SectionName + ":Otlp:DropReportInterval"] = LoggingOptions.SectionName + ":DropReportInterval",
     };
 
-    private static string MovedTo(string key) => s_moved.TryGetValue(key, out var now) ? $"; it is now {now}" : "";
+    // Keys that were removed, with what replaced them.
+    private static readonly Dictionary<string, string> s_removed = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [LoggingOptions.SectionName + ":Requests:SensitiveQueryKeys"] =
+            "every query value is now redacted unless its key is listed in " + LoggingOptions.SectionName + ":Requests:AllowedQueryKeys; remove it",
+    };
+
+    private static string MovedTo(string key) =>
+        s_moved.TryGetValue(key, out var now) ? $"; it is now {now}"
+        : s_removed.TryGetValue(key, out var instead) ? $"; {instead}"
+        : "";
 
     /// <summary>Configured keys with no property of that name on the options class they would bind to.</summary>
     private static IEnumerable<string> UnknownKeys(IConfigurationSection section, Type type)
@@ -294,6 +313,9 @@ internal static partial class LoggingOptionsLoader
 
     [GeneratedRegex(@"^([1-5][0-9][0-9]|[1-5]xx)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex StatusPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-\[\]]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex AllowedKeyPattern();
 
     [GeneratedRegex(@"at '(?<key>[^']+)'", RegexOptions.CultureInvariant)]
     private static partial Regex QuotedKey();

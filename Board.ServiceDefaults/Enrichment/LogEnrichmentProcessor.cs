@@ -12,7 +12,7 @@ namespace Board.ServiceDefaults.Enrichment;
 /// out (an inner key overrides an outer one; no key twice), then the request context. Exceptions become
 /// <c>exception.*</c> attributes with the full type name, and personal data is redacted where configured.
 /// </summary>
-internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor) : BaseProcessor<LogRecord>
+internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor, QueryStringRedactor queryRedactor) : BaseProcessor<LogRecord>
 {
     public const string PlainScopeKey = "scope";
     private const string OriginalFormatKey = "{OriginalFormat}";
@@ -59,6 +59,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
 
             attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
             AddExceptionFields(data, attributes);
+            RedactOrDropFrameworkQuery(data, attributes);
             data.Attributes = attributes;
             RedactOrDropPersonalData(data, attributes);
         }
@@ -161,7 +162,10 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             // The full type name (OTLP would send the short one). The Exception object leaves the record once the
             // enrichment succeeded (see OnEnd), so no sink adds exception fields a second time.
             SetExceptionFields(attributes, ref keys, exception);
+            WithholdQuotedRequest(data, attributes, exception);
         }
+
+        FrameworkQueryRedaction.Apply(data, attributes, queryRedactor);
 
         // Most records hold no personal key at all, and the summary says so without looking at each attribute.
         if (redactor.IsActive && keys.MayContainAny(redactor.KeySummary))
@@ -192,6 +196,20 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         catch (Exception)
         {
             // An exception whose Message or ToString() throws stays on the record for OTLP, as it came.
+        }
+    }
+
+    // Nor where a query string gets out: if its redaction fails, the field and the message that repeats it go.
+    private void RedactOrDropFrameworkQuery(LogRecord data, List<KeyValuePair<string, object?>> attributes)
+    {
+        try
+        {
+            FrameworkQueryRedaction.Apply(data, attributes, queryRedactor);
+        }
+        catch (Exception)
+        {
+            attributes.RemoveAll(pair => pair.Key == FrameworkQueryRedaction.QueryStringKey);
+            data.FormattedMessage = null;
         }
     }
 
@@ -260,8 +278,40 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     private static void SetExceptionFields(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, Exception exception)
     {
         Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
-        Set(attributes, ref keys, "exception.message", exception.Message);
-        Set(attributes, ref keys, "exception.stacktrace", exception.ToString());
+        Set(attributes, ref keys, "exception.message", ExceptionText.Message(exception));
+        Set(attributes, ref keys, "exception.stacktrace", ExceptionText.StackTrace(exception));
+    }
+
+    // A record that repeats the exception's message, in its own message ("... failed. {Message}") or in a field,
+    // would carry the request's text there as well.
+    private static void WithholdQuotedRequest(LogRecord data, List<KeyValuePair<string, object?>> attributes, Exception exception)
+    {
+        if (!ExceptionText.QuotesRequest(exception))
+        {
+            return;
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            var quoted = inner.Message;
+            if (quoted.Length == 0)
+            {
+                continue;
+            }
+
+            if (data.FormattedMessage is { } message && message.Contains(quoted, StringComparison.Ordinal))
+            {
+                data.FormattedMessage = message.Replace(quoted, ExceptionText.Withheld, StringComparison.Ordinal);
+            }
+
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                if (attributes[i].Value is string text && text.Contains(quoted, StringComparison.Ordinal) && !attributes[i].Key.StartsWith("exception.", StringComparison.Ordinal))
+                {
+                    attributes[i] = new(attributes[i].Key, text.Replace(quoted, ExceptionText.Withheld, StringComparison.Ordinal));
+                }
+            }
+        }
     }
 
     private static void Set(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, string key, object? value)

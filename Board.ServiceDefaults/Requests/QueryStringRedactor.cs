@@ -3,19 +3,21 @@ using System.Text;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Produces <c>url.query</c> with the values of sensitive keys replaced by REDACTED. A key is sensitive when it
-/// equals a configured word or ends with it after '_', '-' or '.' (<c>key</c> covers <c>api_key</c>), compared
-/// case-insensitively after percent-decoding, so <c>%74oken=</c> is caught too.
+/// Produces a loggable query string: every value is replaced by REDACTED unless its key is one the configuration
+/// allows (compared after percent-decoding, without case, exactly). Secrets travel under any name (<c>pwd</c>,
+/// <c>jwt</c>, <c>user[password]</c>) and inside other values (a <c>ReturnUrl</c> that holds a query), so only
+/// the keys known to be harmless are shown. A part with no '=' is a value with no key and is redacted too; a key
+/// that does not look like a key (long, or with characters other than letters, digits and <c>_ . - [ ]</c>) may
+/// be a value in disguise (<c>token%3Dsecret</c>) and is redacted with it.
 /// </summary>
-internal sealed class QueryStringRedactor(IReadOnlyList<string> sensitiveKeys)
+internal sealed class QueryStringRedactor(IReadOnlyCollection<string> allowedKeys)
 {
     public const string Redacted = "REDACTED";
 
-    // Signed-URL parameters the semantic conventions ask every instrumentation to scrub.
-    private static readonly string[] s_alwaysSensitive =
-        ["X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token", "AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature"];
+    /// <summary>Longest key written as it is; longer ones are redacted.</summary>
+    public const int MaxKeyLength = 64;
 
-    private readonly string[] _keys = [.. sensitiveKeys.Where(k => k.Length > 0)];
+    private readonly HashSet<string> _allowed = new(allowedKeys.Where(k => k.Length > 0), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The query without its leading '?', redacted; null when the request has none.</summary>
     public string? Redact(string? query)
@@ -25,79 +27,80 @@ internal sealed class QueryStringRedactor(IReadOnlyList<string> sensitiveKeys)
             return null;
         }
 
-        var text = query[0] == '?' ? query[1..] : query;
-        StringBuilder? redacted = null;
-        var start = 0;
-        while (start <= text.Length)
+        var text = query[0] == '?' ? query.AsSpan(1) : query.AsSpan();
+        var redacted = new StringBuilder(Math.Min(text.Length, 256));
+        var first = true;
+        foreach (var range in text.Split('&'))
         {
-            var end = text.IndexOf('&', start);
-            if (end < 0)
+            if (!first)
             {
-                end = text.Length;
+                redacted.Append('&');
             }
 
-            var pair = text.AsSpan(start, end - start);
-            var equals = pair.IndexOf('=');
-            var key = equals < 0 ? pair : pair[..equals];
-            if (equals >= 0 && IsSensitive(key))
+            first = false;
+            var pair = text[range];
+            if (pair.IsEmpty)
             {
-                redacted ??= new StringBuilder(text, 0, start, text.Length);
-                redacted.Append(key).Append('=').Append(Redacted);
+                continue;
+            }
+
+            var equals = pair.IndexOf('=');
+            var rawKey = equals < 0 ? pair : pair[..equals];
+            var key = Decode(rawKey);
+            if (key is not null && _allowed.Contains(key))
+            {
+                redacted.Append(pair);
+            }
+            else if (equals < 0)
+            {
+                redacted.Append(Redacted);
             }
             else
             {
-                redacted?.Append(pair);
+                redacted.Append(key is not null && LooksLikeKey(key) ? key : Redacted).Append('=');
+                if (equals < pair.Length - 1)
+                {
+                    redacted.Append(Redacted);
+                }
             }
-
-            if (end < text.Length)
-            {
-                redacted?.Append('&');
-            }
-
-            start = end + 1;
         }
 
-        return redacted?.ToString() ?? text;
+        return redacted.ToString();
     }
 
-    private bool IsSensitive(ReadOnlySpan<char> rawKey)
+    /// <summary>The key percent-decoded ('+' read as a space), or null when it cannot be decoded.</summary>
+    private static string? Decode(ReadOnlySpan<char> rawKey)
     {
-        var key = rawKey.IndexOfAny('%', '+') >= 0 ? Decode(rawKey) : rawKey;
-        foreach (var word in s_alwaysSensitive)
+        if (rawKey.IndexOfAny('%', '+') < 0)
         {
-            if (key.Equals(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
+            return rawKey.ToString();
         }
 
-        foreach (var word in _keys)
-        {
-            if (key.Equals(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-
-            if (key.Length > word.Length
-                && key.EndsWith(word, StringComparison.OrdinalIgnoreCase)
-                && key[key.Length - word.Length - 1] is '_' or '-' or '.')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static ReadOnlySpan<char> Decode(ReadOnlySpan<char> key)
-    {
         try
         {
-            return Uri.UnescapeDataString(key.ToString().Replace('+', ' ')).AsSpan();
+            return Uri.UnescapeDataString(rawKey.ToString().Replace('+', ' '));
         }
         catch (UriFormatException)
         {
-            return key;
+            return null;
         }
+    }
+
+    private static bool LooksLikeKey(string key)
+    {
+        if (key.Length is 0 or > MaxKeyLength)
+        {
+            return false;
+        }
+
+        foreach (var c in key)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '[' or ']'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

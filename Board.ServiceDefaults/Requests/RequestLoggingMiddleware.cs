@@ -41,17 +41,22 @@ internal sealed class RequestLoggingMiddleware(
         }
 
         Exception? exception = null;
-        var clientGone = false;
+        int? clientFault = null;
         bool? abortedByClient = null;
         try
         {
             await next(context);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ClientFault.StatusOf(ex, context) is { } status)
         {
-            // The client went away and the request's work stopped with it: nothing failed on the server and nothing
-            // can be answered. Logged as the framework does, as 499 (client closed request) without the exception.
-            clientGone = true;
+            // The client went away, or sent a body the server could not read: nothing failed on the server. Logged
+            // as the client's fault (499 as the framework logs it, or the 4xx the server gives) without the exception.
+            clientFault = status;
+            if (!context.Response.HasStarted && status != StatusCodes.Status499ClientClosedRequest)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = status;
+            }
         }
         catch (Exception ex)
         {
@@ -72,8 +77,22 @@ internal sealed class RequestLoggingMiddleware(
         }
         finally
         {
-            exception ??= context.Features.Find<IExceptionHandlerFeature>()?.Error ?? context.Features.Find<CapturedException>()?.Error;
-            var status = clientGone ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
+            if (exception is null && clientFault is null
+                && (context.Features.Find<IExceptionHandlerFeature>()?.Error ?? context.Features.Find<CapturedException>()?.Error) is { } handled)
+            {
+                // An exception handler or the developer page answered it: the END entry still carries it, unless it
+                // was the client's fault, which keeps its 4xx even if an error page other than Board's answered 5xx.
+                clientFault = ClientFault.StatusOf(handled, context) is { } fault
+                    ? (context.Response.StatusCode >= 500 ? fault : context.Response.StatusCode)
+                    : null;
+                exception = clientFault is null ? handled : null;
+            }
+
+            // A client that went away is 499, whatever status was set for a response it will never read.
+            var gone = clientFault is not null && context.RequestAborted.IsCancellationRequested;
+            var status = gone || clientFault == StatusCodes.Status499ClientClosedRequest
+                ? StatusCodes.Status499ClientClosedRequest
+                : clientFault ?? context.Response.StatusCode;
             if (!excluded || status >= 500 || exception is not null)
             {
                 // Microseconds are as precise as a request's duration is worth reporting.
@@ -93,7 +112,7 @@ internal sealed class RequestLoggingMiddleware(
             Path = requestContext.Path,
             Query = settings.QueryRedactor.Redact(request.QueryString.Value),
             Scheme = request.Scheme,
-            ServerAddress = request.Host.HasValue ? request.Host.Host : null,
+            ServerAddress = RequestHost.ServerAddress(request),
             ClientAddress = requestContext.ClientAddress,
             PeerAddress = peer,
             UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
@@ -147,7 +166,7 @@ internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool
 
     /// <summary>Whether forwarded headers may have replaced the connection's address before the request got here.</summary>
     public bool TrustsProxies { get; } = trustsProxies;
-    public QueryStringRedactor QueryRedactor { get; } = new(options.SensitiveQueryKeys);
+    public QueryStringRedactor QueryRedactor { get; } = new(options.AllowedQueryKeys);
     public StatusLevelMap Levels { get; } = new(options);
 
     public bool IsExcluded(Microsoft.AspNetCore.Http.PathString path)

@@ -17,6 +17,7 @@ internal static class RequestLoggingSetup
 
         builder.Services.AddSingleton(new RequestLoggingSettings(options, TrustedProxies.IsConfigured(proxies)));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, DeveloperPageExceptionCapture>());
+        builder.Services.AddExceptionHandler<ClientFaultExceptionHandler>();
         startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter, RequestLoggingStartupFilter>());
     }
 }

@@ -172,19 +172,51 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Configured_keys_to_redact_are_added_to_the_defaults_never_in_their_place()
+    public void Configured_personal_data_keys_are_added_to_the_default_never_in_its_place()
     {
         using var harness = new LoggingHarness(new Dictionary<string, string?>
         {
-            ["StructuredLogging:Requests:SensitiveQueryKeys:0"] = "otp",
-            ["StructuredLogging:Requests:SensitiveQueryKeys:1"] = "TOKEN",
             ["StructuredLogging:Redaction:PersonalDataKeys:0"] = "user.id",
             ["StructuredLogging:Redaction:PersonalDataKeys:1"] = "user.email",
         });
 
         var options = harness.Services.GetRequiredService<LoggingOptions>();
-        Assert.Equal(["token", "code", "password", "secret", "key", "otp"], options.Requests.SensitiveQueryKeys);
         Assert.Equal(["user.email", "user.id"], options.Redaction.PersonalDataKeys);
+    }
+
+    [Fact]
+    public void Configured_allowed_query_keys_replace_the_default()
+    {
+        using var defaults = new LoggingHarness();
+        Assert.Equal(["p", "page"], defaults.Services.GetRequiredService<LoggingOptions>().Requests.AllowedQueryKeys);
+
+        using var harness = new LoggingHarness(new Dictionary<string, string?>
+        {
+            ["StructuredLogging:Requests:AllowedQueryKeys:0"] = "sort",
+        });
+
+        Assert.Equal(["sort"], harness.Services.GetRequiredService<LoggingOptions>().Requests.AllowedQueryKeys);
+    }
+
+    [Theory]
+    [InlineData("""{ "Requests": { "AllowedQueryKeys": [ "page", "a b" ] } }""", "StructuredLogging:Requests:AllowedQueryKeys:1 is 'a b'")]
+    [InlineData("""{ "Requests": { "AllowedQueryKeys": [ "token=x" ] } }""", "StructuredLogging:Requests:AllowedQueryKeys:0 is 'token=x'")]
+    public void An_allowed_query_key_that_cannot_be_a_key_stops_start_up(string json, string expected)
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => HarnessWithFile(json));
+
+        Assert.Contains(expected, exception.Message);
+        Assert.Contains(FileName, exception.Message);
+    }
+
+    [Fact]
+    public void The_removed_deny_list_of_query_keys_stops_start_up_naming_its_replacement()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => HarnessWithFile("""{ "Requests": { "SensitiveQueryKeys": [ "otp" ] } }"""));
+
+        Assert.Contains("StructuredLogging:Requests:SensitiveQueryKeys is not a known setting", exception.Message);
+        Assert.Contains("StructuredLogging:Requests:AllowedQueryKeys", exception.Message);
+        Assert.Contains(FileName, exception.Message);
     }
 
     [Fact]

@@ -55,6 +55,12 @@ public abstract class BoardWebFixture : IAsyncLifetime
         environment["OTEL_SERVICE_NAME"] = ServiceName;
         environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={ServiceInstanceId}";
         environment["Testing__FailureEndpoint"] = "true";
+
+        // The marker finds a request's START record by its url.query, so its key is allowed, as a team allows a key it
+        // needs to see; Board's paging keys stay.
+        environment["StructuredLogging__Requests__AllowedQueryKeys__0"] = MarkerKey;
+        environment["StructuredLogging__Requests__AllowedQueryKeys__1"] = "p";
+        environment["StructuredLogging__Requests__AllowedQueryKeys__2"] = "page";
         Configure(environment);
 
         _app = await BoardWebProcess.StartHealthyAsync(options);
