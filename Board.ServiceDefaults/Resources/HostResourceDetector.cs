@@ -5,7 +5,8 @@ namespace Board.ServiceDefaults.Resources;
 
 /// <summary>
 /// Who is writing: the host and the process, the fields the seed's ContextFilter put on every line
-/// (hostname, process_id), under their OpenTelemetry names.
+/// (hostname, process_id), under their OpenTelemetry names. Board's own: the OpenTelemetry.Resources.Host and
+/// .Process packages are not served on the project's package feed (docs/logging.md, "Resource").
 /// </summary>
 internal sealed class HostResourceDetector : IResourceDetector
 {
@@ -13,10 +14,25 @@ internal sealed class HostResourceDetector : IResourceDetector
     [
         new("host.name", Environment.MachineName),
         new("process.pid", (long)Environment.ProcessId),
-        new("process.executable.name", Path.GetFileNameWithoutExtension(Environment.ProcessPath) ?? "unknown"),
+        new("process.executable.name", ExecutableName(Environment.ProcessPath, OperatingSystem.IsWindows())),
         new("process.runtime.name", ".NET"),
         new("process.runtime.version", Environment.Version.ToString()),
         new("process.runtime.description", RuntimeInformation.FrameworkDescription),
         new("os.type", OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "darwin" : "unknown"),
     ]);
+
+    /// <summary>
+    /// The file name as the system shows it; only Windows' ".exe" is dropped, since on Linux and macOS a dot is part
+    /// of the name (an app host "Board.Web" is not "Board").
+    /// </summary>
+    public static string ExecutableName(string? processPath, bool windows)
+    {
+        if (string.IsNullOrEmpty(processPath))
+        {
+            return "unknown";
+        }
+
+        var name = windows ? processPath[(processPath.LastIndexOfAny(['\\', '/']) + 1)..] : Path.GetFileName(processPath);
+        return windows && name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
+    }
 }

@@ -31,14 +31,19 @@ public sealed class BoardAppHost : IAsyncDisposable
     /// <summary>The builder after the AppHost's Program has run with <paramref name="args"/>; the model can be read or changed.</summary>
     public static async Task<BoardAppHost> CreateAsync(string[] args, bool enableDashboard, CancellationToken cancellationToken)
     {
+        // The dashboard keeps nothing on disk (by default it keeps every run under ~/.aspire/dashboard/runs).
+        string[] hostArgs = [.. args, "--ASPIRE_DASHBOARD_PERSISTENCE_MODE=None"];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<AppHost::Projects.Board_AppHost>(
-            new DistributedApplicationTestingBuilderOptions { EnableDashboard = enableDashboard }, args, cancellationToken);
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = enableDashboard }, hostArgs, cancellationToken);
         var host = new BoardAppHost(builder);
-        builder.CreateResourceBuilder<ProjectResource>(WebName)
-            .WithEnvironment($"ConnectionStrings__{DatabaseLocation.ConnectionStringName}", $"Data Source={Path.Combine(host._dataDirectory, "board.db")}")
-            .WithEnvironment(TestFailureEndpoint.ConfigurationKey.Replace(":", "__", StringComparison.Ordinal), "true");
+        host.SetWebEnvironment($"ConnectionStrings__{DatabaseLocation.ConnectionStringName}", $"Data Source={Path.Combine(host._dataDirectory, "board.db")}");
+        host.SetWebEnvironment(TestFailureEndpoint.ConfigurationKey.Replace(":", "__", StringComparison.Ordinal), "true");
         return host;
     }
+
+    /// <summary>Sets an environment variable of web's process; set before start, it wins over the AppHost's own.</summary>
+    public void SetWebEnvironment(string name, string value) =>
+        Builder.CreateResourceBuilder<ProjectResource>(WebName).WithEnvironment(name, value);
 
     /// <summary>Builds the app (once) without starting it, so its model can be read.</summary>
     public async Task<DistributedApplication> BuildAsync(CancellationToken cancellationToken) =>

@@ -61,6 +61,28 @@ public sealed class DashboardTelemetry : IDisposable
         return text;
     }
 
+    /// <summary>Polls a GET until it is found, for what is exported in batches; the wait ends with the test's cancellation.</summary>
+    public async Task<string> WaitForAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                if (await GetAsync(pathAndQuery, cancellationToken) is { } text)
+                {
+                    return text;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"The dashboard never answered GET {pathAndQuery} with anything but 404.");
+            throw;
+        }
+    }
+
     /// <summary>The resource's log records, oldest first.</summary>
     public async Task<IReadOnlyList<DashboardLogRecord>> LogsAsync(string resource, CancellationToken cancellationToken)
     {

@@ -47,3 +47,16 @@ public sealed class ServiceResourceTests
         Assert.True(Guid.TryParse(line.Text("service.instance.id"), out _));
     }
 }
+
+public sealed class HostResourceTests
+{
+    [Theory]
+    [InlineData("/app/Board.Web", false, "Board.Web")]
+    [InlineData("/usr/share/dotnet/dotnet", false, "dotnet")]
+    [InlineData("/opt/tools/run.exe", false, "run.exe")]
+    [InlineData(@"C:\app\Board.Web.exe", true, "Board.Web")]
+    [InlineData(@"C:\Program Files\dotnet\dotnet.EXE", true, "dotnet")]
+    [InlineData(null, false, "unknown")]
+    public void The_executable_name_keeps_every_dot_but_Windows_exe(string? processPath, bool windows, string expected) =>
+        Assert.Equal(expected, Board.ServiceDefaults.Resources.HostResourceDetector.ExecutableName(processPath, windows));
+}

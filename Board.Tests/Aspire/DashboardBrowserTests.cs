@@ -1,0 +1,85 @@
+using Aspire.Hosting.Testing;
+using Board.Tests.EndToEnd;
+using Microsoft.Playwright;
+
+namespace Board.Tests.AspireHost;
+
+/// <summary>
+/// (d) The dashboard as a person sees it: Debian's Chromium, driven by Playwright, signs in with the login URL the
+/// AppHost prints and opens web's Structured logs page, which shows the START and END entries of a request the test
+/// has just made, and the Resources page, which shows why the collector is not running. Both pages are saved as
+/// screenshots in the test's output folder, and with BOARD_DASHBOARD_SCREENSHOTS set to a folder, there too: the
+/// pictures in docs/ are made that way.
+/// </summary>
+public sealed class DashboardBrowserTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task The_structured_logs_page_shows_the_START_and_END_entries_of_a_request()
+    {
+        Assert.True(File.Exists(BrowserTests.ChromiumPath),
+            $"{BrowserTests.ChromiumPath} is missing: install Debian's chromium package (apt-get install chromium), as .ci/run does.");
+        using var timeout = new CancellationTokenSource(BoardAppHost.StartTimeout);
+        var cancellationToken = timeout.Token;
+        await using var host = await BoardAppHost.CreateAsync(["--Collector:Mode=None"], enableDashboard: true, cancellationToken);
+        var app = await host.StartAsync(cancellationToken);
+
+        // A path no page has: its START and END entries are easy to find, and its END is a Warning (404).
+        var path = "/dashboard-probe-" + Guid.NewGuid().ToString("N")[..12];
+        using (var http = app.CreateHttpClient(BoardAppHost.WebName, "http"))
+        using (var response = await http.GetAsync(path, cancellationToken))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        var login = await app.GetDashboardUrlAsync(cancellationToken);
+        using (var dashboard = await DashboardTelemetry.SignInAsync(login, cancellationToken))
+        {
+            // The page is opened once the records are there, so it does not depend on how it refreshes.
+            await dashboard.WaitForLogsAsync(BoardAppHost.WebName, all => all.Any(r => r.Body.StartsWith($"GET {path} completed", StringComparison.Ordinal)), cancellationToken);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserTests.ChromiumPath,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Headless = true,
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+        page.SetDefaultTimeout((float)s_timeout.TotalMilliseconds);
+
+        // The login URL sets the dashboard's auth cookie and redirects to the Resources page.
+        await page.GotoAsync(login.ToString());
+        var collectorRow = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = AppHostModelTests.CollectorName });
+        await SeeAsync(page, "aspire-resources.png", collectorRow.GetByText("Not started"));
+
+        // web's Structured logs page, filtered to the request as a person would search for it.
+        await page.GotoAsync(new Uri(login, $"/structuredlogs/resource/{BoardAppHost.WebName}").ToString());
+        await page.Locator("input[name=structured-logs-search]").FillAsync(path);
+        await SeeAsync(page, "aspire-structured-logs.png",
+            page.GetByText($"Incoming GET request to {path}"), page.GetByText($"GET {path} completed with status 404"));
+    }
+
+    /// <summary>Waits until every locator is visible, and saves what the page shows either way.</summary>
+    private static async Task SeeAsync(IPage page, string screenshotName, params ILocator[] expected)
+    {
+        try
+        {
+            foreach (var locator in expected)
+            {
+                await locator.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+            }
+        }
+        finally
+        {
+            var screenshot = Path.Combine(AppContext.BaseDirectory, screenshotName);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+            if (Environment.GetEnvironmentVariable("BOARD_DASHBOARD_SCREENSHOTS") is { Length: > 0 } folder)
+            {
+                File.Copy(screenshot, Path.Combine(folder, screenshotName), overwrite: true);
+            }
+        }
+    }
+}
