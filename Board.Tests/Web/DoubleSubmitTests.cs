@@ -72,14 +72,16 @@ public sealed class DoubleSubmitTests : IAsyncLifetime
         _race.BeforeNext("INSERT INTO \"AspNetUsers\"", async () =>
         {
             using var scope = _factory.Services.CreateScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            Assert.True((await users.CreateAsync(new IdentityUser { UserName = email, Email = email }, Password)).Succeeded);
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<BoardUser>>();
+            var user = new BoardUser { UserName = email, Email = email, DisplayName = BrowserClient.NewDisplayName() };
+            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
         });
 
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
             ["Input.Email"] = email,
+            ["Input.DisplayName"] = BrowserClient.NewDisplayName(),
             ["Input.Password"] = Password,
             ["Input.ConfirmPassword"] = Password,
         });
