@@ -97,6 +97,40 @@ public sealed class DoubleSubmitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_registration_whose_display_name_another_submit_took_first_says_it_is_taken()
+    {
+        var email = NewEmail();
+        var displayName = BrowserClient.NewDisplayName();
+        using var browser = new BrowserClient(_factory);
+        var token = BrowserClient.ExtractAntiforgeryToken(await browser.GetPageAsync("/Account/Register"));
+        // The other submit wins: another email, the same name in other letters' case, stored after this one's check.
+        _race.BeforeNext("INSERT INTO \"AspNetUsers\"", async () =>
+        {
+            using var scope = _factory.Services.CreateScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<BoardUser>>();
+            var other = new BoardUser { UserName = NewEmail(), Email = NewEmail(), DisplayName = displayName.ToUpperInvariant() };
+            Assert.True((await users.CreateAsync(other, Password)).Succeeded);
+        });
+
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = email,
+            ["Input.DisplayName"] = displayName,
+            ["Input.Password"] = Password,
+            ["Input.ConfirmPassword"] = Password,
+        });
+        using var response = await browser.Http.PostAsync("/Account/Register", content);
+
+        Assert.True(_race.Staged, "the registration never reached the database");
+        Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Matches("""data-valmsg-for="Input.DisplayName"[^>]*>That display name is taken.</span>""", html);
+        Assert.DoesNotMatch("""data-valmsg-for="Input.Email"[^>]*>[^<]""", html);
+        Assert.Equal(0, _factory.WithDatabase(db => db.Users.Count(u => u.Email == email)));
+    }
+
+    [Fact]
     public async Task A_board_whose_slug_another_submit_took_first_is_409_with_a_reason()
     {
         using var browser = new BrowserClient(_factory);
