@@ -39,7 +39,7 @@ builder.Services.AddOptions<KeyManagementOptions>()
 
 builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 builder.Services
-    .AddIdentityCore<IdentityUser>(options =>
+    .AddIdentityCore<BoardUser>(options =>
     {
         options.User.RequireUniqueEmail = true;
         options.Password.RequiredLength = 8;
@@ -49,6 +49,8 @@ builder.Services
         options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
     })
     .AddSignInManager()
+    .AddUserValidator<DisplayNameValidator>()
+    .AddClaimsPrincipalFactory<BoardClaimsPrincipalFactory>()
     .AddEntityFrameworkStores<BoardDbContext>();
 builder.Services.ConfigureApplicationCookie(options =>
 {

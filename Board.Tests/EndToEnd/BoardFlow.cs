@@ -23,6 +23,7 @@ public sealed class BoardFlow
     }
 
     public string Email { get; } = $"e2e-{Guid.NewGuid():N}@example.com";
+    public string DisplayName { get; } = $"e2e-{Guid.NewGuid():N}"[..16];
     public string Password { get; } = $"Canary-Password-{Guid.NewGuid():N}";
     public string Authorization { get; } = $"Bearer canary-bearer-{Guid.NewGuid():N}";
     public string QueryToken { get; } = $"canary-query-{Guid.NewGuid():N}";
@@ -67,6 +68,7 @@ public sealed class BoardFlow
         await FormAsync(client, "register", "/Account/Register", "/Account/Register", HttpStatusCode.Redirect, new()
         {
             ["Input.Email"] = Email,
+            ["Input.DisplayName"] = DisplayName,
             ["Input.Password"] = Password,
             ["Input.ConfirmPassword"] = Password,
         });

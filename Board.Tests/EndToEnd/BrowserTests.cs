@@ -54,6 +54,7 @@ public sealed partial class BrowserTests : IAsyncLifetime
             $"{ChromiumPath} is missing: install Debian's chromium package (apt-get install chromium), as .ci/run does.");
 
         var email = $"browser-{Guid.NewGuid():N}@example.com";
+        var displayName = $"browser-{Guid.NewGuid():N}"[..20];
         var postText = $"Posted from Chromium {Guid.NewGuid():N}";
         var root = App.BaseAddress.ToString();
 
@@ -74,6 +75,7 @@ public sealed partial class BrowserTests : IAsyncLifetime
             await page.GotoAsync("/Account/Register");
             userAgent = await page.EvaluateAsync<string>("() => navigator.userAgent");
             await page.FillAsync("#Input_Email", email);
+            await page.FillAsync("#Input_DisplayName", displayName);
             await page.FillAsync("#Input_Password", Password);
             await page.FillAsync("#Input_ConfirmPassword", Password);
             await page.ClickAsync("form.stacked button[type=submit]");

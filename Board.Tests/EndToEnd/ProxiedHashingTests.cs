@@ -42,6 +42,7 @@ public sealed class ProxiedHashingTests(ProxiedHashingBoardWeb fixture) : IClass
         using (var register = await client.SubmitFormAsync("/Account/Register", new Dictionary<string, string>
         {
             ["Input.Email"] = email,
+            ["Input.DisplayName"] = $"hashed-{Guid.NewGuid():N}"[..19],
             ["Input.Password"] = Password,
             ["Input.ConfirmPassword"] = Password,
         }))

@@ -84,6 +84,7 @@ public sealed class AccountTests(BoardAppFactory factory) : IClassFixture<BoardA
         using var response = await browser.SubmitFormAsync("/Account/Register", new Dictionary<string, string>
         {
             ["Input.Email"] = NewEmail(),
+            ["Input.DisplayName"] = BrowserClient.NewDisplayName(),
             ["Input.Password"] = Password,
             ["Input.ConfirmPassword"] = Password + "x",
         });
@@ -101,6 +102,7 @@ public sealed class AccountTests(BoardAppFactory factory) : IClassFixture<BoardA
         using var response = await browser.SubmitFormAsync("/Account/Register", new Dictionary<string, string>
         {
             ["Input.Email"] = email,
+            ["Input.DisplayName"] = BrowserClient.NewDisplayName(),
             ["Input.Password"] = Password,
             ["Input.ConfirmPassword"] = Password,
         });

@@ -252,7 +252,7 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
         var exception = Assert.Throws<DbUpdateException>(() => factory.WithDatabase(db =>
         {
             var board = db.Boards.Single(b => b.Slug == DatabaseInitializer.WelcomeSlug);
-            var user = new Microsoft.AspNetCore.Identity.IdentityUser { UserName = NewEmail() };
+            var user = new BoardUser { UserName = NewEmail(), DisplayName = BrowserClient.NewDisplayName() };
             db.Users.Add(user);
             db.Posts.Add(new Post { BoardId = board.Id, AuthorId = user.Id, Text = new string('x', Post.TextMaxLength + 1), CreatedUtc = DateTime.UtcNow });
             return db.SaveChanges();
@@ -322,7 +322,7 @@ public sealed class BoardFlowTests(BoardAppFactory factory) : IClassFixture<Boar
         var slug = $"paging-{Guid.NewGuid():N}";
         factory.WithDatabase(db =>
         {
-            var user = new Microsoft.AspNetCore.Identity.IdentityUser { UserName = NewEmail() };
+            var user = new BoardUser { UserName = NewEmail(), DisplayName = BrowserClient.NewDisplayName() };
             db.Users.Add(user);
             var board = new Board.Web.Data.Board { Name = "Paging", Slug = slug, CreatedUtc = DateTime.UtcNow };
             db.Boards.Add(board);

@@ -49,16 +49,21 @@ public sealed partial class BrowserClient : IDisposable
         return content;
     }
 
-    public async Task RegisterAsync(string email, string password)
+    /// <summary>Registers and signs in; the display name is a fresh one unless given.</summary>
+    public async Task RegisterAsync(string email, string password, string? displayName = null)
     {
         using var response = await SubmitFormAsync("/Account/Register", new Dictionary<string, string>
         {
             ["Input.Email"] = email,
+            ["Input.DisplayName"] = displayName ?? NewDisplayName(),
             ["Input.Password"] = password,
             ["Input.ConfirmPassword"] = password,
         });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
     }
+
+    /// <summary>A display name no other test user holds.</summary>
+    public static string NewDisplayName() => $"user-{Guid.NewGuid():N}"[..17];
 
     public Task<HttpResponseMessage> LogInAsync(string email, string password, string? returnUrl = null)
     {

@@ -72,14 +72,16 @@ public sealed class DoubleSubmitTests : IAsyncLifetime
         _race.BeforeNext("INSERT INTO \"AspNetUsers\"", async () =>
         {
             using var scope = _factory.Services.CreateScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            Assert.True((await users.CreateAsync(new IdentityUser { UserName = email, Email = email }, Password)).Succeeded);
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<BoardUser>>();
+            var user = new BoardUser { UserName = email, Email = email, DisplayName = BrowserClient.NewDisplayName() };
+            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
         });
 
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
             ["Input.Email"] = email,
+            ["Input.DisplayName"] = BrowserClient.NewDisplayName(),
             ["Input.Password"] = Password,
             ["Input.ConfirmPassword"] = Password,
         });
@@ -92,6 +94,40 @@ public sealed class DoubleSubmitTests : IAsyncLifetime
         // EF Core still logs the refused insert as an error of its own; the request itself ends as a refused form.
         Assert.Contains(_factory.Logs.Records, r => r.Category == "Board.Requests" && r.Level == LogLevel.Warning
             && r.Message.StartsWith("POST /Account/Register completed with status 422", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_registration_whose_display_name_another_submit_took_first_says_it_is_taken()
+    {
+        var email = NewEmail();
+        var displayName = BrowserClient.NewDisplayName();
+        using var browser = new BrowserClient(_factory);
+        var token = BrowserClient.ExtractAntiforgeryToken(await browser.GetPageAsync("/Account/Register"));
+        // The other submit wins: another email, the same name in other letters' case, stored after this one's check.
+        _race.BeforeNext("INSERT INTO \"AspNetUsers\"", async () =>
+        {
+            using var scope = _factory.Services.CreateScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<BoardUser>>();
+            var other = new BoardUser { UserName = NewEmail(), Email = NewEmail(), DisplayName = displayName.ToUpperInvariant() };
+            Assert.True((await users.CreateAsync(other, Password)).Succeeded);
+        });
+
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = email,
+            ["Input.DisplayName"] = displayName,
+            ["Input.Password"] = Password,
+            ["Input.ConfirmPassword"] = Password,
+        });
+        using var response = await browser.Http.PostAsync("/Account/Register", content);
+
+        Assert.True(_race.Staged, "the registration never reached the database");
+        Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Matches("""data-valmsg-for="Input.DisplayName"[^>]*>That display name is taken.</span>""", html);
+        Assert.DoesNotMatch("""data-valmsg-for="Input.Email"[^>]*>[^<]""", html);
+        Assert.Equal(0, _factory.WithDatabase(db => db.Users.Count(u => u.Email == email)));
     }
 
     [Fact]

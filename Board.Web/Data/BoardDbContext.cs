@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Board.Web.Data;
 
 /// <summary>Identity's tables plus the boards and their posts, in one SQLite database.</summary>
-public sealed class BoardDbContext(DbContextOptions<BoardDbContext> options) : IdentityDbContext<IdentityUser>(options)
+public sealed class BoardDbContext(DbContextOptions<BoardDbContext> options) : IdentityDbContext<BoardUser>(options)
 {
     public DbSet<Board> Boards => Set<Board>();
     public DbSet<Post> Posts => Set<Post>();
@@ -13,6 +12,21 @@ public sealed class BoardDbContext(DbContextOptions<BoardDbContext> options) : I
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+
+        builder.Entity<BoardUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(DisplayNames.MaxLength);
+            user.Property(u => u.NormalizedDisplayName);
+            // The last word on uniqueness: two registrations racing past the page's check cannot both hold a name.
+            user.HasIndex(u => u.NormalizedDisplayName).IsUnique();
+            user.ToTable(t =>
+            {
+                t.HasCheckConstraint("CK_AspNetUsers_DisplayName_Length",
+                    $"length(\"DisplayName\") BETWEEN {DisplayNames.MinLength} AND {DisplayNames.MaxLength}");
+                // A name that could be an email address is refused even if a caller skips Identity's validation.
+                t.HasCheckConstraint("CK_AspNetUsers_DisplayName_NoAt", "instr(\"DisplayName\", '@') = 0");
+            });
+        });
 
         builder.Entity<Board>(board =>
         {

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Identity;
 
 namespace Board.Web.Data;
 
@@ -22,7 +21,7 @@ public sealed class Post
 
     [Required]
     public string AuthorId { get; set; } = "";
-    public IdentityUser? Author { get; set; }
+    public BoardUser? Author { get; set; }
 
     // DateTime rather than DateTimeOffset: the SQLite provider cannot order by DateTimeOffset in SQL.
     public DateTime CreatedUtc { get; set; }

@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using Board.Web.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Board.Web.Pages.Account;
 
-public sealed class LoginModel(SignInManager<IdentityUser> signIn, ILogger<LoginModel> logger) : PageModel
+public sealed class LoginModel(SignInManager<BoardUser> signIn, ILogger<LoginModel> logger) : PageModel
 {
     public const string LockedOutMessage = "This account is locked after too many failed attempts. Try again in a few minutes.";
     public const string InvalidMessage = "The email or password is not correct.";

@@ -1,3 +1,4 @@
+using Board.Web.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +9,7 @@ namespace Board.Web.Pages.Account;
 /// Logging out is a POST with an anti-forgery token; a GET only shows the button, so another site
 /// cannot log a user out with an image tag.
 /// </summary>
-public sealed class LogoutModel(SignInManager<IdentityUser> signIn, ILogger<LogoutModel> logger) : PageModel
+public sealed class LogoutModel(SignInManager<BoardUser> signIn, ILogger<LogoutModel> logger) : PageModel
 {
     public void OnGet()
     {

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Board.Web.Pages.Account;
 
 public sealed class RegisterModel(
-    UserManager<IdentityUser> users,
-    SignInManager<IdentityUser> signIn,
+    UserManager<BoardUser> users,
+    SignInManager<BoardUser> signIn,
     ILogger<RegisterModel> logger) : PageModel
 {
     [BindProperty]
@@ -27,8 +27,9 @@ public sealed class RegisterModel(
         }
 
         var email = Input.Email.Trim();
-        // The email is the user name too, so people log in with the address they registered with.
-        var user = new IdentityUser { UserName = email, Email = email };
+        // The email is the user name too, so people log in with the address they registered with. The display name is
+        // what others see; Identity's DisplayNameValidator checks its rules and that nobody holds it.
+        var user = new BoardUser { UserName = email, Email = email, DisplayName = DisplayNames.Clean(Input.DisplayName) };
         IdentityResult result;
         try
         {
@@ -36,9 +37,9 @@ public sealed class RegisterModel(
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
-            // Registered by someone else between Identity's duplicate check and the insert (the same form submitted
-            // twice, say): the unique user name index stopped it, and the answer is the one the check would have given.
-            result = IdentityResult.Failed(users.ErrorDescriber.DuplicateEmail(email));
+            // Registered by someone else between Identity's duplicate checks and the insert (the same form submitted
+            // twice, say): a unique index stopped it, and the answer is the one the checks would have given.
+            result = await RaceLostAsync(user);
         }
         if (!result.Succeeded)
         {
@@ -51,6 +52,7 @@ public sealed class RegisterModel(
                 }
 
                 var field = error.Code.StartsWith("Password", StringComparison.Ordinal) ? $"{nameof(Input)}.{nameof(Input.Password)}"
+                    : error.Code.Contains("DisplayName", StringComparison.Ordinal) ? $"{nameof(Input)}.{nameof(Input.DisplayName)}"
                     : error.Code.Contains("Email", StringComparison.Ordinal) ? $"{nameof(Input)}.{nameof(Input.Email)}"
                     : string.Empty;
                 ModelState.AddModelError(field, error.Description);
@@ -68,10 +70,32 @@ public sealed class RegisterModel(
         return LocalRedirect("/");
     }
 
+    /// <summary>Which unique index the insert ran into: the display name's, the email's, or both.</summary>
+    private async Task<IdentityResult> RaceLostAsync(BoardUser user)
+    {
+        var errors = new List<IdentityError>();
+        if (await users.Users.AnyAsync(u => u.NormalizedDisplayName == user.NormalizedDisplayName && u.Id != user.Id))
+        {
+            errors.Add(new IdentityError { Code = DisplayNameValidator.DuplicateCode, Description = DisplayNames.TakenMessage });
+        }
+
+        if (errors.Count == 0 || await users.Users.AnyAsync(u => u.NormalizedEmail == user.NormalizedEmail && u.Id != user.Id))
+        {
+            errors.Add(users.ErrorDescriber.DuplicateEmail(user.Email!));
+        }
+
+        return IdentityResult.Failed([.. errors]);
+    }
+
     public sealed class RegisterInput
     {
         [Required, EmailAddress, StringLength(256)]
         public string Email { get; set; } = "";
+
+        // Shown on every post instead of anything taken from the email. Checked here for the form's messages; the same
+        // rules are checked again by Identity and, for length and '@', by the database.
+        [Required, NoControlCharacters, DisplayNameRules, Display(Name = "Display name")]
+        public string DisplayName { get; set; } = "";
 
         [Required, StringLength(100, MinimumLength = 8), DataType(DataType.Password)]
         public string Password { get; set; } = "";

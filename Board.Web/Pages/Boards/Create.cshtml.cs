@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Board.Web.Pages.Boards;
 
 [Authorize]
-public sealed class CreateModel(BoardDbContext db, UserManager<IdentityUser> users, ILogger<CreateModel> logger) : PageModel
+public sealed class CreateModel(BoardDbContext db, UserManager<BoardUser> users, ILogger<CreateModel> logger) : PageModel
 {
     [BindProperty]
     public BoardInput Input { get; set; } = new();

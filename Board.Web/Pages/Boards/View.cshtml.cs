@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Board.Web.Pages.Boards;
 
 /// <summary>One board: its posts newest first, a page at a time, and the form to write a new one.</summary>
-public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> users, ILogger<BoardPageModel> logger) : PageModel
+public sealed class BoardPageModel(BoardDbContext db, UserManager<BoardUser> users, ILogger<BoardPageModel> logger) : PageModel
 {
     public const int PageSize = 20;
 
@@ -96,14 +96,12 @@ public sealed class BoardPageModel(BoardDbContext db, UserManager<IdentityUser> 
             .OrderByDescending(p => p.CreatedUtc).ThenByDescending(p => p.Id)
             .Skip((pageNumber - 1) * PageSize)
             .Take(PageSize)
-            .Select(p => new PostView(p.Id, p.Title, p.Text, p.AuthorId, p.Author!.UserName ?? "", p.CreatedUtc))
+            // The name is read through the author at query time, so the page always shows the name the user holds.
+            .Select(p => new PostView(p.Id, p.Title, p.Text, p.AuthorId, p.Author!.DisplayName, p.CreatedUtc))
             .ToListAsync(cancellationToken);
         return refused ? this.RefusedForm() : Page();
     }
 
-    public sealed record PostView(int Id, string? Title, string Text, string AuthorId, string AuthorEmail, DateTime CreatedUtc)
-    {
-        // Boards are public: show the part of the address before the @, not the whole address.
-        public string AuthorName => AuthorEmail.Split('@')[0];
-    }
+    /// <summary>What the page shows of a post. Boards are public, so it carries the author's display name and nothing of the email.</summary>
+    public sealed record PostView(int Id, string? Title, string Text, string AuthorId, string AuthorName, DateTime CreatedUtc);
 }

@@ -12,7 +12,7 @@ namespace Board.Web.Pages.Posts;
 /// only POST deletes, so a link or a prefetch can never remove anything.
 /// </summary>
 [Authorize]
-public sealed class DeleteModel(BoardDbContext db, UserManager<IdentityUser> users, ILogger<DeleteModel> logger) : PageModel
+public sealed class DeleteModel(BoardDbContext db, UserManager<BoardUser> users, ILogger<DeleteModel> logger) : PageModel
 {
     public Post Post { get; private set; } = null!;
 
