@@ -119,6 +119,35 @@ public sealed class RequestLoggingOptions
     /// Off by default so that a request is not logged twice.
     /// </summary>
     public bool KeepFrameworkRequestEntries { get; set; }
+
+    /// <summary>The records below the level that each request holds back, written only if the request fails.</summary>
+    public HeldRecordsOptions HeldRecords { get; set; } = new();
+}
+
+/// <summary>
+/// While a request runs, its records below the level that <c>Logging:LogLevel</c> sets for their category (down to
+/// <see cref="MinLevel"/>) are held in memory instead of dropped; if the request's END entry is at
+/// <see cref="WriteFromLevel"/> or above, they are written before it, marked <c>log.buffered</c>, else discarded.
+/// </summary>
+public sealed class HeldRecordsOptions
+{
+    /// <summary>Default: off in Development (the levels there are the developer's to lower), on elsewhere.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>The lowest level held.</summary>
+    public LogLevel MinLevel { get; set; } = LogLevel.Debug;
+
+    /// <summary>The END entry's level from which the held records are written: Warning, Error or Critical.</summary>
+    public LogLevel WriteFromLevel { get; set; } = LogLevel.Error;
+
+    /// <summary>Records one request holds; past it the oldest is let go and counted.</summary>
+    public int MaxRecordsPerRequest { get; set; } = 256;
+
+    /// <summary>Estimated bytes one request holds; past it the oldest records are let go and counted.</summary>
+    public int MaxBytesPerRequest { get; set; } = 256 * 1024;
+
+    /// <summary>Estimated bytes all requests in flight hold together; a record past it is not held, and is counted.</summary>
+    public long MaxBytesInFlight { get; set; } = 32L * 1024 * 1024;
 }
 
 public sealed class TrustedProxyOptions

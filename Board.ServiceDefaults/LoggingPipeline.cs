@@ -54,6 +54,17 @@ internal static class LoggingPipeline
                 ? new JsonLineFormatter(options.Json, resource)
                 : new TextLineFormatter(),
             new LineWriter(sp.GetRequiredService<LogOutput>().Stream, options.Console.MaxPendingBytes)));
+        services.AddSingleton(new Requests.Held.HeldRecordBudget(options.Requests.HeldRecords.MaxBytesInFlight));
+        services.AddSingleton<Requests.Held.HeldRecordRequests>();
+        if (options.Requests.HeldRecords.Enabled == true)
+        {
+            services.AddSingleton<ILoggerProvider, Requests.Held.HoldingLoggerProvider>();
+
+            // Its own rule, at the floor: a provider rule wins over every category rule, so the records below the
+            // level reach it (it then holds only those the OpenTelemetry provider does not write).
+            services.Configure<LoggerFilterOptions>(o => o.AddFilter<Requests.Held.HoldingLoggerProvider>(null, options.Requests.HeldRecords.MinLevel));
+        }
+
         services.AddSingleton(sp =>
         {
             var counter = new DroppedRecordCounter();
@@ -62,6 +73,7 @@ internal static class LoggingPipeline
                 counter.Attach(sp.GetRequiredService<ConsoleSinkProcessor>());
             }
 
+            counter.Attach(sp.GetRequiredService<Requests.Held.HeldRecordBudget>());
             return counter;
         });
         services.AddHostedService<DroppedRecordReporter>();

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Board.ServiceDefaults.Configuration;
@@ -97,6 +98,10 @@ internal static partial class LoggingOptionsLoader
         // (so records can still be grouped by user), otherwise redacted.
         options.Redaction.Mode ??= environment.IsDevelopment() ? RedactionMode.None
             : string.IsNullOrEmpty(options.Redaction.HashKey) ? RedactionMode.Redact : RedactionMode.Hash;
+
+        // Production logs at Information for what it costs to ship; the detail of a failed request is what it lacks.
+        // In Development the levels are the developer's to lower, and late lines with earlier times would confuse.
+        options.Requests.HeldRecords.Enabled ??= !environment.IsDevelopment() && options.Requests.Enabled;
     }
 
     private static IEnumerable<(string Key, string Problem)> Validate(LoggingOptions o)
@@ -154,6 +159,38 @@ internal static partial class LoggingOptionsLoader
         foreach (var clash in o.Json.RenameFields.GroupBy(kv => kv.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             yield return (p + "Json:RenameFields:" + clash.First().Key, $"renames {string.Join(" and ", clash.Select(kv => kv.Key))} to the same name '{clash.Key}'");
+        }
+
+        var held = o.Requests.HeldRecords;
+        if (held.Enabled == true && !o.Requests.Enabled)
+        {
+            yield return (p + "Requests:HeldRecords:Enabled", "is true while Requests:Enabled is false: records are held per request, and written before its END entry");
+        }
+
+        if (held.MinLevel is < LogLevel.Trace or > LogLevel.Warning)
+        {
+            yield return (p + "Requests:HeldRecords:MinLevel", $"is {held.MinLevel}: must be Trace, Debug, Information or Warning");
+        }
+
+        if (held.WriteFromLevel is < LogLevel.Warning or > LogLevel.Critical)
+        {
+            yield return (p + "Requests:HeldRecords:WriteFromLevel", $"is {held.WriteFromLevel}: must be Warning, Error or Critical");
+        }
+
+        if (held.MaxRecordsPerRequest is < 1 or > 10_000)
+        {
+            yield return (p + "Requests:HeldRecords:MaxRecordsPerRequest", $"is {held.MaxRecordsPerRequest}: must be between 1 and 10000");
+        }
+
+        var inFlightValid = held.MaxBytesInFlight is >= 64 * 1024 and <= 1024L * 1024 * 1024;
+        if (!inFlightValid)
+        {
+            yield return (p + "Requests:HeldRecords:MaxBytesInFlight", $"is {held.MaxBytesInFlight}: must be between 65536 and 1073741824");
+        }
+
+        if (held.MaxBytesPerRequest < 4096 || (inFlightValid && held.MaxBytesPerRequest > held.MaxBytesInFlight))
+        {
+            yield return (p + "Requests:HeldRecords:MaxBytesPerRequest", $"is {held.MaxBytesPerRequest}: must be between 4096 and MaxBytesInFlight ({held.MaxBytesInFlight})");
         }
 
         for (var i = 0; i < o.Requests.ExcludedPaths.Count; i++)

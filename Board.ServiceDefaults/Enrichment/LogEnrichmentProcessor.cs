@@ -1,4 +1,5 @@
 using Board.ServiceDefaults.Requests;
+using Board.ServiceDefaults.Requests.Held;
 using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -72,6 +73,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList, bool renderPlainScopes)
     {
         var keys = new KeySummary();
+        var held = data.Attributes as HeldRecord;
         if (data.Attributes is { } own)
         {
             // The request entries' keys are distinct by construction, so they skip the search for an earlier one;
@@ -93,7 +95,20 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             }
         }
 
-        scopes.ScopeProvider?.ForEachScope(static (scope, list) => list.Add(scope), scopeList);
+        if (held is not null)
+        {
+            // A held record is written after its request failed: its scopes, time and span are those it was logged with.
+            scopeList.AddRange(held.Scopes);
+            AddIfAbsent(attributes, ref keys, new(HeldRecord.MarkerKey, true));
+            data.Timestamp = held.Timestamp;
+            data.TraceId = held.Context.TraceId;
+            data.SpanId = held.Context.SpanId;
+            data.TraceFlags = held.Context.TraceFlags;
+        }
+        else
+        {
+            scopes.ScopeProvider?.ForEachScope(static (scope, list) => list.Add(scope), scopeList);
+        }
         string? plainScopes = null;
         for (var i = scopeList.Count - 1; i >= 0; i--)
         {

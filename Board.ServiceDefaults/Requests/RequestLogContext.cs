@@ -34,6 +34,9 @@ internal sealed class RequestLogContext
     public string ClientAddress { get; }
     public string RequestId { get; }
 
+    /// <summary>The records below the level this request holds back (see <see cref="Held.HeldRecordRequests"/>); null when that is off.</summary>
+    public Held.HeldRecordBuffer? Held { get; init; }
+
     /// <summary>The route template once routing has chosen an endpoint; null before (see <see cref="RoutedEndpointFeature"/>).</summary>
     public string? Route => _endpoint.Route;
 }

@@ -16,7 +16,8 @@ namespace Board.ServiceDefaults.Requests;
 internal sealed class RequestLoggingMiddleware(
     RequestDelegate next,
     ILoggerFactory loggerFactory,
-    RequestLoggingSettings settings)
+    RequestLoggingSettings settings,
+    Held.HeldRecordRequests heldRecords)
 {
     // The factory's logger itself: ILogger<T> would add one more interface call to each entry.
     private readonly ILogger _logger = loggerFactory.CreateLogger(RequestLogEntries.Category);
@@ -31,7 +32,7 @@ internal sealed class RequestLoggingMiddleware(
 
         var endpoint = new RoutedEndpointFeature(context.Features, context.Features.Find<IEndpointFeature>()?.Endpoint);
         context.Features[typeof(IEndpointFeature)] = endpoint;
-        var requestContext = new RequestLogContext(context, client, endpoint);
+        var requestContext = new RequestLogContext(context, client, endpoint) { Held = heldRecords.Open() };
         RequestLogContext.Current = requestContext;
 
         var excluded = settings.IsExcluded(context.Request.Path);
@@ -100,6 +101,9 @@ internal sealed class RequestLoggingMiddleware(
                 var aborted = abortedByClient ?? context.RequestAborted.IsCancellationRequested;
                 LogCompleted(context, requestContext, status, durationMs, aborted, exception);
             }
+
+            // Held records not written with a failed END entry are discarded: nothing of them is written.
+            requestContext.Held?.Close();
         }
     }
 
@@ -129,6 +133,7 @@ internal sealed class RequestLoggingMiddleware(
             return;
         }
 
+        heldRecords.WriteIfFailed(requestContext.Held, level);
         var state = new RequestCompletedState
         {
             Method = requestContext.Method,

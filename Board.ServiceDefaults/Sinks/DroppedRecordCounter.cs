@@ -15,6 +15,7 @@ internal sealed class DroppedRecordCounter : IDisposable
     private readonly MeterListener _listener = new();
     private readonly Meter _meter = new(MeterName);
     private ConsoleSinkProcessor? _console;
+    private Requests.Held.HeldRecordBudget? _held;
     private long _otlpQueueFull;
     private long _otlpAfterShutdown;
 
@@ -36,6 +37,10 @@ internal sealed class DroppedRecordCounter : IDisposable
             {
                 new Measurement<long>(StdoutDropped, new KeyValuePair<string, object?>("log.sink", "stdout")),
                 new Measurement<long>(OtlpDropped, new KeyValuePair<string, object?>("log.sink", "otlp")),
+                // Records below the level that a request could not hold (Requests:HeldRecords bounds), by reason.
+                HeldMeasurement(_held?.DroppedForRequestLimit ?? 0, "request_limit"),
+                HeldMeasurement(_held?.DroppedForInFlightLimit ?? 0, "in_flight_limit"),
+                HeldMeasurement(_held?.DroppedForCaptureFailure ?? 0, "capture_failed"),
             },
             unit: "{log_record}",
             description: "Log records a sink dropped instead of delaying the application.");
@@ -45,7 +50,15 @@ internal sealed class DroppedRecordCounter : IDisposable
 
     public long OtlpDropped => Interlocked.Read(ref _otlpQueueFull) + Interlocked.Read(ref _otlpAfterShutdown);
 
+    /// <summary>Held records let go for the bounds or because they could not be taken, all reasons together.</summary>
+    public long HeldDropped => _held?.Dropped ?? 0;
+
     public void Attach(ConsoleSinkProcessor console) => _console = console;
+
+    public void Attach(Requests.Held.HeldRecordBudget held) => _held = held;
+
+    private static Measurement<long> HeldMeasurement(long value, string reason) =>
+        new(value, new KeyValuePair<string, object?>("log.sink", "held"), new KeyValuePair<string, object?>("error.type", reason));
 
     /// <summary>The meter of this counter's instrument (each counter has its own), for a reader to tell them apart.</summary>
     internal Meter Meter => _meter;

@@ -9,6 +9,7 @@ internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, Loggin
 {
     private long _reportedStdout;
     private long _reportedOtlp;
+    private long _reportedHeld;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,20 +32,37 @@ internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, Loggin
     {
         var stdout = counter.StdoutDropped;
         var otlp = counter.OtlpDropped;
+        var held = counter.HeldDropped;
         var newStdout = stdout - _reportedStdout;
         var newOtlp = otlp - _reportedOtlp;
-        if (newStdout == 0 && newOtlp == 0)
+        var newHeld = held - _reportedHeld;
+        if (newStdout == 0 && newOtlp == 0 && newHeld == 0)
         {
             return;
         }
 
         _reportedStdout = stdout;
         _reportedOtlp = otlp;
-        logger.LogWarning(
-            "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP ({log.dropped.stdout_total} and {log.dropped.otlp_total} since start)",
-            newStdout,
-            newOtlp,
-            stdout,
-            otlp);
+        _reportedHeld = held;
+        if (newHeld == 0)
+        {
+            logger.LogWarning(
+                "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP ({log.dropped.stdout_total} and {log.dropped.otlp_total} since start)",
+                newStdout,
+                newOtlp,
+                stdout,
+                otlp);
+        }
+        else
+        {
+            logger.LogWarning(
+                "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP, {log.dropped.held} held back by requests past their bounds ({log.dropped.stdout_total}, {log.dropped.otlp_total} and {log.dropped.held_total} since start)",
+                newStdout,
+                newOtlp,
+                newHeld,
+                stdout,
+                otlp,
+                held);
+        }
     }
 }

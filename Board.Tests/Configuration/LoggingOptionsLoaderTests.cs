@@ -45,6 +45,13 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
         { """{ "DropReportInterval": "00:00:00.500" } """, "StructuredLogging:DropReportInterval" },
         { """{ "Ecs": { "Timeout": "00:01:00" } }""", "StructuredLogging:Ecs:Timeout" },
         { """{ "Ecs": { "Timeout": "00:00:00" } }""", "StructuredLogging:Ecs:Timeout" },
+        { """{ "Requests": { "HeldRecords": { "MinLevel": "Error" } } }""", "StructuredLogging:Requests:HeldRecords:MinLevel" },
+        { """{ "Requests": { "HeldRecords": { "WriteFromLevel": "Information" } } }""", "StructuredLogging:Requests:HeldRecords:WriteFromLevel" },
+        { """{ "Requests": { "HeldRecords": { "MaxRecordsPerRequest": 0 } } }""", "StructuredLogging:Requests:HeldRecords:MaxRecordsPerRequest" },
+        { """{ "Requests": { "HeldRecords": { "MaxBytesPerRequest": 100 } } }""", "StructuredLogging:Requests:HeldRecords:MaxBytesPerRequest" },
+        { """{ "Requests": { "HeldRecords": { "MaxBytesInFlight": 1000 } } }""", "StructuredLogging:Requests:HeldRecords:MaxBytesInFlight" },
+        { """{ "Requests": { "HeldRecords": { "MaxBytesInFlight": 65536, "MaxBytesPerRequest": 100000 } } }""", "StructuredLogging:Requests:HeldRecords:MaxBytesPerRequest" },
+        { """{ "Requests": { "Enabled": false, "HeldRecords": { "Enabled": true } } }""", "StructuredLogging:Requests:HeldRecords:Enabled" },
     };
 
     [Theory]
@@ -242,6 +249,25 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
         Assert.Equal(expected, harness.Services.GetRequiredService<LoggingOptions>().Console.Format);
         var line = Assert.Single(harness.Stdout.Lines);
         Assert.Equal(expected == ConsoleFormat.Json, line.StartsWith('{'));
+    }
+
+    [Theory]
+    [InlineData("Development", false)]
+    [InlineData("Production", true)]
+    [InlineData("Staging", true)]
+    public void Held_records_are_off_in_Development_and_on_elsewhere(string environment, bool expected)
+    {
+        using var harness = new LoggingHarness(environment: environment);
+
+        Assert.Equal(expected, harness.Services.GetRequiredService<LoggingOptions>().Requests.HeldRecords.Enabled);
+    }
+
+    [Fact]
+    public void Held_records_are_off_without_request_logging()
+    {
+        using var harness = new LoggingHarness(new Dictionary<string, string?> { ["StructuredLogging:Requests:Enabled"] = "false" });
+
+        Assert.Equal(false, harness.Services.GetRequiredService<LoggingOptions>().Requests.HeldRecords.Enabled);
     }
 
     [Fact]

@@ -127,15 +127,27 @@ public sealed record SinkRecord
         Raw = $"[trace {record.TraceId}] {record}",
     };
 
-    /// <summary>Equal across sinks: the same text, or numbers of equal value whichever way they were encoded.</summary>
+    /// <summary>
+    /// Equal across sinks: the same text, numbers of equal value whichever way they were encoded, or arrays of equal
+    /// items (a JSON array on stdout, which this record keeps as its text, against an OTLP array).
+    /// </summary>
     public static bool SameValue(object? left, object? right) => (left, right) switch
     {
         (null, null) => true,
+        (string a, IReadOnlyList<object?> b) when a.StartsWith('[') => SameItems(a, b),
+        (IReadOnlyList<object?> a, string b) when b.StartsWith('[') => SameItems(b, a),
         (string a, string b) => a == b,
         (bool a, bool b) => a == b,
         (long or double, long or double) => Convert.ToDouble(left, CultureInfo.InvariantCulture) == Convert.ToDouble(right, CultureInfo.InvariantCulture),
         _ => false,
     };
+
+    private static bool SameItems(string jsonArray, IReadOnlyList<object?> items)
+    {
+        using var document = JsonDocument.Parse(jsonArray);
+        var json = document.RootElement.EnumerateArray().Select(ToValue).ToList();
+        return json.Count == items.Count && json.Zip(items).All(pair => SameValue(pair.First, pair.Second));
+    }
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

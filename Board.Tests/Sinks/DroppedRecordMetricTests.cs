@@ -40,7 +40,26 @@ public sealed class DroppedRecordMetricTests
         Assert.Equal("{log_record}", series.Unit);
         Assert.Equal(2, series.Values["stdout"]);
         Assert.Equal(7, series.Values["otlp"]);
-        Assert.Equal(2, series.Values.Count);
+        Assert.Equal(0, series.Values["held/request_limit"]);
+        Assert.Equal(5, series.Values.Count);
+    }
+
+    [Fact]
+    public void Held_records_let_go_are_series_of_their_own_by_reason()
+    {
+        using var harness = new LoggingHarness();
+        var budget = harness.Services.GetRequiredService<Board.ServiceDefaults.Requests.Held.HeldRecordBudget>();
+        budget.CountRequestLimitDrop();
+        budget.CountRequestLimitDrop();
+        budget.CountCaptureFailure();
+        Assert.False(budget.TryTake(64 * 1024 * 1024), "a record past the in-flight bound is not held");
+
+        var series = Observe(harness.Services.GetRequiredService<DroppedRecordCounter>());
+
+        Assert.Equal(2, series.Values["held/request_limit"]);
+        Assert.Equal(1, series.Values["held/in_flight_limit"]);
+        Assert.Equal(1, series.Values["held/capture_failed"]);
+        Assert.Equal(0, series.Values["stdout"]);
     }
 
     // The values a metric reader would collect now, by the log.sink tag.
@@ -60,13 +79,15 @@ public sealed class DroppedRecordMetricTests
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
+            // A series is named by its sink, and by its reason where it has one: "held/request_limit".
+            string? sink = null, reason = null;
             foreach (var tag in tags)
             {
-                if (tag.Key == "log.sink")
-                {
-                    values[(string)tag.Value!] = value;
-                }
+                sink = tag.Key == "log.sink" ? (string)tag.Value! : sink;
+                reason = tag.Key == "error.type" ? (string)tag.Value! : reason;
             }
+
+            values[reason is null ? sink! : $"{sink}/{reason}"] = value;
         });
         listener.Start();
         listener.RecordObservableInstruments();

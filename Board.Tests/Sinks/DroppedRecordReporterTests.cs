@@ -35,6 +35,22 @@ public sealed class DroppedRecordReporterTests
     }
 
     [Fact]
+    public void Held_records_let_go_are_reported_with_the_other_drops()
+    {
+        using var harness = new LoggingHarness();
+        var budget = harness.Services.GetRequiredService<Board.ServiceDefaults.Requests.Held.HeldRecordBudget>();
+        budget.CountRequestLimitDrop();
+        budget.CountCaptureFailure();
+
+        Reporter(harness).Report();
+        harness.Flush();
+
+        var warning = Assert.Single(harness.Exported, r => r.CategoryName == ReporterCategory);
+        Assert.Contains(warning.Attributes!, a => a.Key == "log.dropped.held" && Convert.ToInt64(a.Value, System.Globalization.CultureInfo.InvariantCulture) == 2);
+        Assert.StartsWith("Log records were dropped since the last report: 0 on stdout, 0 for OTLP, 2 held back by requests past their bounds", warning.FormattedMessage);
+    }
+
+    [Fact]
     public void Nothing_dropped_means_no_warning()
     {
         using var harness = new LoggingHarness();

@@ -153,6 +153,8 @@ public sealed class ExportedRecord
         Message = record.FormattedMessage;
         EventName = record.EventId.Name;
         TraceId = record.TraceId == default ? null : record.TraceId.ToHexString();
+        SpanId = record.SpanId == default ? null : record.SpanId.ToHexString();
+        Timestamp = record.Timestamp;
         HasException = record.Exception is not null;
         AttributeList = [.. record.Attributes ?? []];
         Attributes = AttributeList.GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.First().Value);
@@ -163,6 +165,8 @@ public sealed class ExportedRecord
     public string? Message { get; }
     public string? EventName { get; }
     public string? TraceId { get; }
+    public string? SpanId { get; }
+    public DateTime Timestamp { get; }
     public bool HasException { get; }
     public IReadOnlyList<KeyValuePair<string, object?>> AttributeList { get; }
     public IReadOnlyDictionary<string, object?> Attributes { get; }

@@ -1,0 +1,97 @@
+using Board.ServiceDefaults.Enrichment;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Board.ServiceDefaults.Requests.Held;
+
+/// <summary>
+/// Sees the records below the level. The logger factory filters per provider before it calls a logger, so the
+/// OpenTelemetry provider never gets a Debug record of a category set to Information; this provider's own filter
+/// (at <see cref="HeldRecordsOptions.MinLevel"/>, a provider rule, which beats every category rule) lets them through,
+/// and it holds a record only when the OpenTelemetry provider would not write it and a request is open.
+/// </summary>
+/// <remarks>
+/// Note: "would the OpenTelemetry provider write it" is asked of a logger factory of its own that holds a provider of
+/// the same type and alias over the same filter options, so every rule the host applies (Logging:LogLevel,
+/// Logging:OpenTelemetry:LogLevel, AddFilter, a reload) gives the same answer here, without copying its rules.
+/// </remarks>
+[ProviderAlias("HeldRecords")]
+internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalScope
+{
+    private readonly LoggerFactory _writesAt;
+    private readonly HeldRecordBudget _budget;
+    private readonly LogLevel _minLevel;
+    private IExternalScopeProvider? _scopes;
+
+    public HoldingLoggerProvider(IOptionsMonitor<LoggerFilterOptions> filters, HeldRecordBudget budget, LoggingOptions options)
+    {
+        _writesAt = new LoggerFactory([new SafeFormattingLoggerProvider(new EveryLevelProvider(), leaveOutRepeatedUnhandledException: false)], filters);
+        _budget = budget;
+        _minLevel = options.Requests.HeldRecords.MinLevel;
+    }
+
+    public ILogger CreateLogger(string categoryName) => new HoldingLogger(categoryName, _writesAt.CreateLogger(categoryName), this);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+    public void Dispose() => _writesAt.Dispose();
+
+    private sealed class HoldingLogger(string category, ILogger writesAt, HoldingLoggerProvider provider) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => OpenBuffer(logLevel) is not null;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            // A value whose ToString() logs, held while it is held: one level, as the enrichment serves (RecordNesting).
+            if (OpenBuffer(logLevel) is not { } buffer || RecordNesting.IsTooDeep)
+            {
+                return;
+            }
+
+            using var busy = RecordNesting.Enter();
+            try
+            {
+                buffer.Add(HeldRecord.Take(category, logLevel, eventId, state, exception, formatter, provider._scopes));
+            }
+            catch (Exception)
+            {
+                // Logging never throws into the caller: a record that cannot be taken (a scope changed while it was
+                // read) is let go, and counted.
+                provider._budget.CountCaptureFailure();
+            }
+        }
+
+        private HeldRecordBuffer? OpenBuffer(LogLevel logLevel) =>
+            logLevel >= provider._minLevel && logLevel != LogLevel.None
+            && RequestLogContext.Current?.Held is { IsOpen: true } buffer
+            && !writesAt.IsEnabled(logLevel)
+                ? buffer
+                : null;
+    }
+
+    /// <summary>A provider whose loggers take every level, so that only the factory's filter answers.</summary>
+    private sealed class EveryLevelProvider : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => EveryLevelLogger.Instance;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class EveryLevelLogger : ILogger
+    {
+        public static readonly EveryLevelLogger Instance = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+    }
+}
