@@ -287,3 +287,80 @@ public sealed class HeldRecordsTests
         public int GetHashCode(DateTime obj) => 0;
     }
 }
+
+/// <summary>What a held record may keep as it is, and what it must copy because it could change.</summary>
+public sealed class UnchangingTests
+{
+    [Fact]
+    public void States_of_read_only_fields_of_unchanging_types_are_kept_and_anything_that_can_change_is_not()
+    {
+        Assert.True(Unchanging.Of<ReadOnlyState>());
+        Assert.True(Unchanging.Holds(new SealedReadOnlyState("a", 1)));
+        Assert.False(Unchanging.Holds(new SealedSettableState { Value = "a" }));
+        Assert.False(Unchanging.Holds(new Dictionary<string, object?>()));
+        Assert.False(Unchanging.Of<StateWithList>());
+        Assert.False(Unchanging.Holds(new List<KeyValuePair<string, object?>>()));
+    }
+
+    [Fact]
+    public async Task A_state_changed_after_it_was_logged_is_written_as_it_was()
+    {
+        var state = new SealedSettableState { Value = "as logged" };
+        await using var app = await TestWebApp.StartAsync(a => a.MapGet("/fails", (ILoggerFactory loggers) =>
+        {
+            loggers.CreateLogger("Board.Tests.Held").Log(LogLevel.Debug, default, state, null, static (s, _) => "Value " + s.Value);
+            state.Value = "changed later";
+            return Results.StatusCode(500);
+        }));
+        using var client = app.CreateClient();
+        using (await client.GetAsync("/fails")) { }
+
+        var line = app.JsonLines().Single("message", "Value as logged");
+        Assert.Equal("as logged", line.Text("value"));
+    }
+
+    private readonly struct ReadOnlyState(string text, int number)
+    {
+        public string Text { get; } = text;
+        public int Number { get; } = number;
+    }
+
+    private readonly struct StateWithList(List<string> items)
+    {
+        public List<string> Items { get; } = items;
+    }
+
+    private sealed class SealedReadOnlyState(string text, int number) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        private readonly string _text = text;
+        private readonly int _number = number;
+
+        public int Count => 2;
+
+        public KeyValuePair<string, object?> this[int index] => index == 0 ? new("text", _text) : new("number", _number);
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+            yield return this[1];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private sealed class SealedSettableState : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public string Value { get; set; } = "";
+
+        public int Count => 1;
+
+        public KeyValuePair<string, object?> this[int index] => new("value", Value);
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

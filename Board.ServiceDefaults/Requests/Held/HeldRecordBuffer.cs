@@ -12,7 +12,8 @@ namespace Board.ServiceDefaults.Requests.Held;
 internal sealed class HeldRecordBuffer(HeldRecordsOptions options, HeldRecordBudget budget)
 {
     private readonly Lock _lock = new();
-    private readonly Queue<HeldRecord> _records = new();
+    // Made with the first record held: a request that holds nothing allocates only the buffer and its lock.
+    private Queue<HeldRecord>? _records;
     private long _bytes;
     private bool _closed;
 
@@ -24,7 +25,7 @@ internal sealed class HeldRecordBuffer(HeldRecordsOptions options, HeldRecordBud
         {
             lock (_lock)
             {
-                return _records.Count;
+                return _records?.Count ?? 0;
             }
         }
     }
@@ -50,6 +51,7 @@ internal sealed class HeldRecordBuffer(HeldRecordsOptions options, HeldRecordBud
                 return;
             }
 
+            _records ??= new Queue<HeldRecord>();
             _records.Enqueue(record);
             _bytes += record.Bytes;
             while (_records.Count > options.MaxRecordsPerRequest || _bytes > options.MaxBytesPerRequest)
@@ -73,8 +75,8 @@ internal sealed class HeldRecordBuffer(HeldRecordsOptions options, HeldRecordBud
             }
 
             _closed = true;
-            var records = _records.ToArray();
-            _records.Clear();
+            var records = _records?.ToArray() ?? [];
+            _records = null;
             budget.Return(_bytes);
             _bytes = 0;
             return records;
