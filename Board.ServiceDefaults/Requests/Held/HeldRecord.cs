@@ -57,6 +57,8 @@ internal abstract class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>
 
     public static readonly Func<HeldRecord, Exception?, string> Format = static (record, _) => record.Message;
 
+    [ThreadStatic] private static List<object?>? t_scopes;
+
     /// <summary>Takes a record as it is logged: its state kept where nothing in it can change, else copied now.</summary>
     public static HeldRecord Take<TState>(
         string category, LogLevel level, EventId eventId, TState state, Exception? exception,
@@ -101,20 +103,23 @@ internal abstract class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>
             return [];
         }
 
-        var scopes = new List<object?>();
+        // Reused per thread, and emptied before anything below can log (a scope's ToString() may).
+        var scopes = t_scopes ??= new List<object?>(8);
+        scopes.Clear();
         scopeProvider.ForEachScope(static (scope, list) => list.Add(scope), scopes);
         if (scopes.Count == 0)
         {
             return [];
         }
 
-        var taken = new object?[scopes.Count];
-        for (var i = 0; i < taken.Length; i++)
+        object?[] found = [.. scopes];
+        scopes.Clear();
+        for (var i = 0; i < found.Length; i++)
         {
-            taken[i] = TakeScope(scopes[i], ref bytes);
+            found[i] = TakeScope(found[i], ref bytes);
         }
 
-        return taken;
+        return found;
     }
 
     private static object? TakeScope(object? scope, ref int bytes)

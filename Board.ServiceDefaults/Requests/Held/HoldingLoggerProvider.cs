@@ -64,10 +64,12 @@ internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalS
             }
         }
 
+        // Cheapest first: most records that reach this logger are at the level and written at once, so the question
+        // "would OpenTelemetry write it" ends the call before the request context is looked up.
         private HeldRecordBuffer? OpenBuffer(LogLevel logLevel) =>
             logLevel >= provider._minLevel && logLevel != LogLevel.None
-            && RequestLogContext.Current?.Held is { IsOpen: true } buffer
             && !writesAt.IsEnabled(logLevel)
+            && RequestLogContext.Current?.Held is { IsOpen: true } buffer
                 ? buffer
                 : null;
     }
