@@ -113,6 +113,27 @@ public sealed class HeldRecordsTests
     }
 
     [Fact]
+    public async Task A_category_set_to_None_is_silenced_not_held_and_the_floor_is_kept()
+    {
+        await using var app = await StartAsync(
+            a => a.MapGet("/fails", (ILoggerFactory loggers) =>
+            {
+                loggers.CreateLogger("Board.Tests.Silenced").LogInformation("Silenced {step}", 1);
+                loggers.CreateLogger(Category).LogTrace("Below the floor {step}", 1);
+                loggers.CreateLogger(Category).LogDebug(DetailTemplate, 1, "kept");
+                return Results.StatusCode(500);
+            }),
+            new() { ["Logging:LogLevel:Board.Tests.Silenced"] = "None" });
+        using var client = app.CreateClient();
+        using (await client.GetAsync("/fails")) { }
+
+        var lines = app.JsonLines();
+        Assert.Empty(lines.Where("message_template", "Silenced {step}"));
+        Assert.Empty(lines.Where("message_template", "Below the floor {step}"));
+        Assert.Single(lines.Where("message_template", DetailTemplate));
+    }
+
+    [Fact]
     public async Task With_WriteFromLevel_Warning_a_4xx_writes_them_too()
     {
         await using var app = await StartAsync(

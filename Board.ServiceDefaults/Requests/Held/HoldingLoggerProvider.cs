@@ -65,10 +65,12 @@ internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalS
         }
 
         // Cheapest first: most records that reach this logger are at the level and written at once, so the question
-        // "would OpenTelemetry write it" ends the call before the request context is looked up.
+        // "would OpenTelemetry write it" ends the call before the request context is looked up. A category that
+        // writes nothing at all (None) is silenced on purpose, not below the level: never held.
         private HeldRecordBuffer? OpenBuffer(LogLevel logLevel) =>
             logLevel >= provider._minLevel && logLevel != LogLevel.None
             && !writesAt.IsEnabled(logLevel)
+            && writesAt.IsEnabled(LogLevel.Critical)
             && RequestLogContext.Current?.Held is { IsOpen: true } buffer
                 ? buffer
                 : null;
