@@ -180,7 +180,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             WithholdQuotedRequest(data, attributes, exception);
         }
 
-        FrameworkQueryRedaction.Apply(data, attributes, queryRedactor);
+        FrameworkRequestEntries.Apply(data, attributes, queryRedactor);
 
         // Most records hold no personal key at all, and the summary says so without looking at each attribute.
         if (redactor.IsActive && keys.MayContainAny(redactor.KeySummary))
@@ -219,11 +219,11 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     {
         try
         {
-            FrameworkQueryRedaction.Apply(data, attributes, queryRedactor);
+            FrameworkRequestEntries.Apply(data, attributes, queryRedactor);
         }
         catch (Exception)
         {
-            attributes.RemoveAll(pair => pair.Key == FrameworkQueryRedaction.QueryStringKey);
+            attributes.RemoveAll(pair => pair.Key == FrameworkRequestEntries.QueryStringKey);
             data.FormattedMessage = null;
         }
     }

@@ -73,3 +73,29 @@ public sealed class QueryRedactionTests
         Assert.Equal("page=1&jwt=REDACTED&REDACTED", Assert.Single(queries));
     }
 }
+
+/// <summary>An outgoing call's span: <c>url.full</c> follows the same rule as every other URL Board writes.</summary>
+public sealed class OutgoingUrlTests
+{
+    [Fact]
+    public async Task An_HttpClient_spans_url_full_keeps_only_allowed_values_and_no_user_info()
+    {
+        var urls = new System.Collections.Concurrent.ConcurrentBag<string?>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "System.Net.Http",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => urls.Add(activity.GetTagItem("url.full") as string),
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var app = await Board.Tests.Support.TestWebApp.StartAsync(a => a.MapGet("/unused", () => "ok"));
+        using var client = new HttpClient();
+
+        // Nothing listens on port 1: the call fails, and its span still ends with the URL it asked for.
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync("http://user:secret-password@127.0.0.1:1/outgoing?page=2&token=outgoing-canary"));
+
+        var url = Assert.Single(urls, u => u?.Contains("/outgoing", StringComparison.Ordinal) == true);
+        Assert.Equal("http://127.0.0.1:1/outgoing?page=2&token=REDACTED", url);
+    }
+}

@@ -1,0 +1,47 @@
+using Board.ServiceDefaults.Requests;
+using OpenTelemetry.Logs;
+
+namespace Board.ServiceDefaults.Enrichment;
+
+/// <summary>
+/// The framework's own request entries (kept with <c>Requests:KeepFrameworkRequestEntries</c>) carry the query string
+/// as it arrived and the host as the framework decoded it, in their <c>QueryString</c> and <c>Host</c> fields and in
+/// their message. The rules of the START entry apply: only the values of allowed keys stay (<c>url.query</c>), and the
+/// host is written in its ASCII form, as the client sent it (<c>server.address</c>), never as a Unicode lookalike.
+/// </summary>
+internal static class FrameworkRequestEntries
+{
+    public const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+    public const string QueryStringKey = "QueryString";
+    public const string HostKey = "Host";
+
+    public static void Apply(LogRecord data, List<KeyValuePair<string, object?>> attributes, QueryStringRedactor redactor)
+    {
+        if (!string.Equals(data.CategoryName, Category, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (attributes[i].Key == HostKey && attributes[i].Value is string host && !System.Text.Ascii.IsValid(host))
+            {
+                // HostString encodes an internationalised name back into its ASCII (punycode) form.
+                Replace(data, attributes, i, host, new Microsoft.AspNetCore.Http.HostString(host).ToUriComponent());
+            }
+            else if (attributes[i].Key == QueryStringKey && attributes[i].Value?.ToString() is { Length: > 1 } raw)
+            {
+                Replace(data, attributes, i, raw, "?" + redactor.Redact(raw));
+            }
+        }
+    }
+
+    private static void Replace(LogRecord data, List<KeyValuePair<string, object?>> attributes, int index, string was, string value)
+    {
+        attributes[index] = new(attributes[index].Key, value);
+        if (data.FormattedMessage is { } message)
+        {
+            data.FormattedMessage = message.Replace(was, value, StringComparison.Ordinal);
+        }
+    }
+}
