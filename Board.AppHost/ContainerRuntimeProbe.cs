@@ -31,8 +31,20 @@ public static class ContainerRuntimeProbe
             return Probe(configured.Trim());
         }
 
-        var statuses = s_defaultRuntimes.Select(Probe).ToList();
-        return statuses.FirstOrDefault(status => status.IsUsable) ?? statuses[0];
+        // The next runtime is asked only when the one before cannot run containers: each ask may take the full bound.
+        ContainerRuntimeStatus? first = null;
+        foreach (var runtime in s_defaultRuntimes)
+        {
+            var status = Probe(runtime);
+            if (status.IsUsable)
+            {
+                return status;
+            }
+
+            first ??= status;
+        }
+
+        return first!;
     }
 
     /// <summary>Runs <c><paramref name="runtime"/> container ls -n 1</c> with a bounded wait.</summary>
