@@ -27,18 +27,10 @@ public static class CollectorNoticeExtensions
     public static IResourceBuilder<CollectorNoticeResource> AddCollectorNotice(
         this IDistributedApplicationBuilder builder, string name, string reason, bool isWarning)
     {
+        var level = isWarning ? LogLevel.Warning : LogLevel.Information;
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Board.AppHost");
-            if (isWarning)
-            {
-                logger.LogWarning("{Reason}", reason);
-            }
-            else
-            {
-                logger.LogInformation("{Reason}", reason);
-            }
-
+            @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Board.AppHost").Log(level, "{Reason}", reason);
             return Task.CompletedTask;
         });
 
@@ -53,7 +45,7 @@ public static class CollectorNoticeExtensions
             .OnInitializeResource((resource, @event, _) =>
             {
                 // The row's console log in the dashboard.
-                @event.Logger.LogWarning("{Reason}", resource.Reason);
+                @event.Logger.Log(level, "{Reason}", resource.Reason);
                 return Task.CompletedTask;
             })
             .ExcludeFromManifest();
