@@ -44,25 +44,13 @@ internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, Loggin
         _reportedStdout = stdout;
         _reportedOtlp = otlp;
         _reportedHeld = held;
-        if (newHeld == 0)
-        {
-            logger.LogWarning(
-                "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP ({log.dropped.stdout_total} and {log.dropped.otlp_total} since start)",
-                newStdout,
-                newOtlp,
-                stdout,
-                otlp);
-        }
-        else
-        {
-            logger.LogWarning(
-                "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP, {log.dropped.held} held back by requests past their bounds ({log.dropped.stdout_total}, {log.dropped.otlp_total} and {log.dropped.held_total} since start)",
-                newStdout,
-                newOtlp,
-                newHeld,
-                stdout,
-                otlp,
-                held);
-        }
+        logger.LogWarning(
+            "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP, {log.dropped.held} held back by requests past their bounds ({log.dropped.stdout_total}, {log.dropped.otlp_total} and {log.dropped.held_total} since start)",
+            newStdout,
+            newOtlp,
+            newHeld,
+            stdout,
+            otlp,
+            held);
     }
 }
