@@ -19,9 +19,12 @@ public sealed class DisplayNameValidator : IUserValidator<BoardUser>
             return IdentityResult.Failed(new IdentityError { Code = InvalidCode, Description = problem });
         }
 
-        var taken = await manager.Users.AnyAsync(u => u.NormalizedDisplayName == user.NormalizedDisplayName && u.Id != user.Id);
-        return taken
-            ? IdentityResult.Failed(new IdentityError { Code = DuplicateCode, Description = DisplayNames.TakenMessage })
-            : IdentityResult.Success;
+        return await IsTakenAsync(manager, user) ? IdentityResult.Failed(Taken()) : IdentityResult.Success;
     }
+
+    /// <summary>Whether another user holds the user's display name (compared by its normalized form).</summary>
+    public static Task<bool> IsTakenAsync(UserManager<BoardUser> manager, BoardUser user) =>
+        manager.Users.AnyAsync(u => u.NormalizedDisplayName == user.NormalizedDisplayName && u.Id != user.Id);
+
+    public static IdentityError Taken() => new() { Code = DuplicateCode, Description = DisplayNames.TakenMessage };
 }

@@ -74,9 +74,9 @@ public sealed class RegisterModel(
     private async Task<IdentityResult> RaceLostAsync(BoardUser user)
     {
         var errors = new List<IdentityError>();
-        if (await users.Users.AnyAsync(u => u.NormalizedDisplayName == user.NormalizedDisplayName && u.Id != user.Id))
+        if (await DisplayNameValidator.IsTakenAsync(users, user))
         {
-            errors.Add(new IdentityError { Code = DisplayNameValidator.DuplicateCode, Description = DisplayNames.TakenMessage });
+            errors.Add(DisplayNameValidator.Taken());
         }
 
         if (errors.Count == 0 || await users.Users.AnyAsync(u => u.NormalizedEmail == user.NormalizedEmail && u.Id != user.Id))
