@@ -204,7 +204,8 @@ internal static partial class LoggingOptionsLoader
         for (var i = 0; i < o.Requests.AllowedQueryKeys.Count; i++)
         {
             var key = o.Requests.AllowedQueryKeys[i];
-            if (key.Length > Requests.QueryStringRedactor.MaxKeyLength || !AllowedKeyPattern().IsMatch(key))
+            // A key the redactor would not write as a key could never be matched as one.
+            if (!Requests.QueryStringRedactor.LooksLikeKey(key))
             {
                 yield return (p + $"Requests:AllowedQueryKeys:{i}", $"is '{key}': a key is 1 to {Requests.QueryStringRedactor.MaxKeyLength} letters, digits, '_', '.', '-', '[' or ']', as it reads decoded");
             }
@@ -350,9 +351,6 @@ internal static partial class LoggingOptionsLoader
 
     [GeneratedRegex(@"^([1-5][0-9][0-9]|[1-5]xx)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex StatusPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.\-\[\]]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex AllowedKeyPattern();
 
     [GeneratedRegex(@"at '(?<key>[^']+)'", RegexOptions.CultureInvariant)]
     private static partial Regex QuotedKey();

@@ -86,7 +86,8 @@ internal sealed class QueryStringRedactor(IReadOnlyCollection<string> allowedKey
         }
     }
 
-    private static bool LooksLikeKey(string key)
+    /// <summary>1 to <see cref="MaxKeyLength"/> ASCII letters, digits, '_', '.', '-', '[' or ']': the keys written as they are.</summary>
+    public static bool LooksLikeKey(string key)
     {
         if (key.Length is 0 or > MaxKeyLength)
         {
