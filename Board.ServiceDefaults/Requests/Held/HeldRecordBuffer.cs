@@ -19,17 +19,6 @@ internal sealed class HeldRecordBuffer(HeldRecordsOptions options, HeldRecordBud
 
     public bool IsOpen => !Volatile.Read(ref _closed);
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _records?.Count ?? 0;
-            }
-        }
-    }
-
     public void Add(HeldRecord record)
     {
         if (record.Bytes > options.MaxBytesPerRequest)

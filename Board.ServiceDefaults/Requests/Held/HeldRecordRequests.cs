@@ -17,9 +17,9 @@ internal sealed class HeldRecordRequests(LoggingOptions options, HeldRecordBudge
         services.GetServices<ILoggerProvider>().OfType<SafeFormattingLoggerProvider>().First());
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
 
-    public bool Enabled { get; } = options.Requests.HeldRecords.Enabled == true;
+    private readonly bool _enabled = options.Requests.HeldRecords.Enabled == true;
 
-    public HeldRecordBuffer? Open() => Enabled ? new HeldRecordBuffer(_options, budget) : null;
+    public HeldRecordBuffer? Open() => _enabled ? new HeldRecordBuffer(_options, budget) : null;
 
     /// <summary>Called just before the END entry is written at <paramref name="endLevel"/>.</summary>
     public void WriteIfFailed(HeldRecordBuffer? buffer, LogLevel endLevel)
