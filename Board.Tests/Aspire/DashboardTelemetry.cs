@@ -62,26 +62,12 @@ public sealed class DashboardTelemetry : IDisposable
     }
 
     /// <summary>Polls a GET until it is found, for what is exported in batches; the wait ends with the test's cancellation.</summary>
-    public async Task<string> WaitForAsync(string pathAndQuery, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                if (await GetAsync(pathAndQuery, cancellationToken) is { } text)
-                {
-                    return text;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Assert.Fail($"The dashboard never answered GET {pathAndQuery} with anything but 404.");
-            throw;
-        }
-    }
+    public async Task<string> WaitForAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        (await PollAsync(
+            () => GetAsync(pathAndQuery, cancellationToken),
+            text => text is not null,
+            _ => $"The dashboard never answered GET {pathAndQuery} with anything but 404.",
+            cancellationToken))!;
 
     /// <summary>The resource's log records, oldest first.</summary>
     public async Task<IReadOnlyList<DashboardLogRecord>> LogsAsync(string resource, CancellationToken cancellationToken)
@@ -91,28 +77,36 @@ public sealed class DashboardTelemetry : IDisposable
     }
 
     /// <summary>Polls <see cref="LogsAsync"/> until <paramref name="complete"/> holds for what it returned.</summary>
-    public async Task<IReadOnlyList<DashboardLogRecord>> WaitForLogsAsync(
-        string resource, Func<IReadOnlyList<DashboardLogRecord>, bool> complete, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DashboardLogRecord>> WaitForLogsAsync(
+        string resource, Func<IReadOnlyList<DashboardLogRecord>, bool> complete, CancellationToken cancellationToken) =>
+        PollAsync(
+            () => LogsAsync(resource, cancellationToken),
+            complete,
+            records => $"The dashboard never had what the test waits for; its {records?.Count ?? 0} records of {resource}:\n"
+                + string.Join("\n", (records ?? []).Select(r => $"{r.Scope} {r.EventName} {r.Body} {r["url.query"]}")),
+            cancellationToken);
+
+    // The app exports in batches (logs every second); the wait ends with the test's cancellation, which fails the
+    // test with what was last seen.
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, Func<T?, string> failure, CancellationToken cancellationToken)
     {
-        IReadOnlyList<DashboardLogRecord> records = [];
+        T? last = default;
         try
         {
             while (true)
             {
-                records = await LogsAsync(resource, cancellationToken);
-                if (complete(records))
+                last = await read();
+                if (done(last))
                 {
-                    return records;
+                    return last;
                 }
 
-                // The app exports once a second; the wait ends with the test's cancellation.
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Assert.Fail($"The dashboard never had what the test waits for; its {records.Count} records of {resource}:\n"
-                + string.Join("\n", records.Select(r => $"{r.Scope} {r.EventName} {r.Body} {r["url.query"]}")));
+            Assert.Fail(failure(last));
             throw;
         }
     }
