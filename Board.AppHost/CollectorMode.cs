@@ -1,3 +1,4 @@
+using Board.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Board.AppHost;
@@ -35,7 +36,7 @@ public static class CollectorModeSetting
         }
 
         throw new InvalidOperationException(
-            $"{Key} is '{value}' ({ConfigurationOrigin.Describe(configuration, Key)}); "
+            $"{Key} is '{value}' (from {ConfigurationSourceLocator.Describe(configuration, Key)}); "
             + $"it must be one of {string.Join(", ", Enum.GetNames<CollectorMode>())}.");
     }
 }

@@ -1,3 +1,4 @@
+using Board.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Board.AppHost;
@@ -45,7 +46,7 @@ public static class TelemetryPathExtensions
         }
         else if (mode == CollectorMode.None)
         {
-            reason = $"{CollectorModeSetting.Key} is None ({ConfigurationOrigin.Describe(configuration, CollectorModeSetting.Key)}), "
+            reason = $"{CollectorModeSetting.Key} is None (from {ConfigurationSourceLocator.Describe(configuration, CollectorModeSetting.Key)}), "
                 + $"so the OpenTelemetry Collector is not started and {project.Resource.Name} sends its telemetry straight to the dashboard.";
         }
 
@@ -82,7 +83,7 @@ public static class TelemetryPathExtensions
             if (!runtime.IsUsable)
             {
                 throw new DistributedApplicationException(
-                    $"{CollectorModeSetting.Key} is Container ({ConfigurationOrigin.Describe(builder.Configuration, CollectorModeSetting.Key)}), "
+                    $"{CollectorModeSetting.Key} is Container (from {ConfigurationSourceLocator.Describe(builder.Configuration, CollectorModeSetting.Key)}), "
                     + $"but no container runtime is usable: {runtime.Detail}. {HowToGetTheCollector} "
                     + $"Or set {CollectorModeSetting.Key}=Auto to run without the collector where no runtime is usable.");
             }

@@ -103,7 +103,7 @@ public sealed class AppHostModelTests
 
         var error = Innermost(await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(timeout.Token)));
         Assert.IsType<DistributedApplicationException>(error);
-        Assert.Contains("Collector:Mode is Container (set on the command line)", error.Message);
+        Assert.Contains("Collector:Mode is Container (from the command line)", error.Message);
         Assert.Contains("Cannot connect to the fake daemon", error.Message);
         Assert.Contains("install and start Docker Engine or Podman", error.Message);
     }
@@ -156,7 +156,7 @@ public sealed class AppHostModelTests
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync("--Collector:Mode=Sometimes"));
         Assert.Equal(
-            "Collector:Mode is 'Sometimes' (set on the command line); it must be one of Auto, Container, None.",
+            "Collector:Mode is 'Sometimes' (from the command line); it must be one of Auto, Container, None.",
             Innermost(error).Message);
     }
 
