@@ -50,10 +50,16 @@ public sealed class ConsoleSinkOptions
     public ConsoleFormat Format { get; set; } = ConsoleFormat.Auto;
 
     /// <summary>
-    /// Bytes of formatted lines that may wait for stdout. Past this, lines are dropped and counted
+    /// Records that may wait in the stdout batch processor's queue. Past this, records are dropped and counted
     /// rather than blocking the request that logged them.
     /// </summary>
-    public int MaxPendingBytes { get; set; } = 32 * 1024 * 1024;
+    public int MaxQueueSize { get; set; } = 65_536;
+
+    /// <summary>Records written to stdout in one export; a full batch is exported at once.</summary>
+    public int MaxExportBatchSize { get; set; } = 2_048;
+
+    /// <summary>How long a record may wait before its batch goes to stdout, in milliseconds.</summary>
+    public int ScheduledDelayMilliseconds { get; set; } = 200;
 }
 
 public sealed class JsonLineOptions
@@ -73,17 +79,25 @@ public sealed class JsonLineOptions
     /// <summary>Longest string value written before it is truncated with a marker.</summary>
     public int MaxValueLength { get; set; } = 4096;
 
-    /// <summary>Resource attributes repeated on every line (the seed put hostname and process id on each).</summary>
-    public List<string> ResourceAttributes { get; set; } =
+    /// <summary>
+    /// Resource attributes repeated on every line. OTLP carries the whole resource once per batch; a line has only
+    /// these, so that each record says who wrote it without paying for the rest on every line.
+    /// </summary>
+    public List<string> ResourceAttributes { get; set; } = ["service.name", "host.name", "process.pid"];
+
+    /// <summary>
+    /// Fields left off the line (names before any rename): fixed fields such as <c>message_template</c> or
+    /// <c>event_id</c>, or attributes. They still travel over OTLP. A configured list replaces the default.
+    /// </summary>
+    public List<string> OmitFields { get; set; } =
     [
-        "service.name",
-        "service.version",
-        "service.instance.id",
-        "deployment.environment.name",
-        "host.name",
-        "process.pid",
-        "cloud.region",
-        "aws.ecs.task.id",
+        "message_template",
+        "event_id",
+        "ConnectionId",
+        "url.scheme",
+        "server.address",
+        "network.peer.address",
+        "network.protocol.version",
     ];
 }
 

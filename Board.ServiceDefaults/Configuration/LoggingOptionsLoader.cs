@@ -28,7 +28,7 @@ internal static partial class LoggingOptionsLoader
         {
             // The binder names an unknown key by its property name only; name it in full, with its file.
             var unknown = UnknownKeys(section, typeof(LoggingOptions))
-                .Select(key => $"{key} is not a known setting{MovedTo(key)} (from {ConfigurationSourceLocator.Describe(configuration, key)})")
+                .Select(key => $"{key} is not a known setting (from {ConfigurationSourceLocator.Describe(configuration, key)})")
                 .ToList();
             throw unknown.Count > 0
                 ? new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), unknown)
@@ -56,6 +56,7 @@ internal static partial class LoggingOptionsLoader
         Replace("Requests:ExcludedPaths", v => options.Requests.ExcludedPaths = v);
         Replace("Requests:AllowedQueryKeys", v => options.Requests.AllowedQueryKeys = v);
         Replace("Json:ResourceAttributes", v => options.Json.ResourceAttributes = v);
+        Replace("Json:OmitFields", v => options.Json.OmitFields = v);
         Replace("ForwardedHeaders:KnownProxies", v => options.ForwardedHeaders.KnownProxies = v);
         Replace("ForwardedHeaders:KnownNetworks", v => options.ForwardedHeaders.KnownNetworks = v);
         options.Redaction.PersonalDataKeys = [.. options.Redaction.PersonalDataKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.Ordinal)];
@@ -108,21 +109,25 @@ internal static partial class LoggingOptionsLoader
     {
         const string p = LoggingOptions.SectionName + ":";
 
-        if (o.Console.MaxPendingBytes < 64 * 1024)
+        if (o.Console.MaxQueueSize < 1)
         {
-            yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least 65536");
+            yield return (p + "Console:MaxQueueSize", $"is {o.Console.MaxQueueSize}: must be at least 1");
+        }
+
+        if (o.Console.MaxExportBatchSize < 1)
+        {
+            yield return (p + "Console:MaxExportBatchSize", $"is {o.Console.MaxExportBatchSize}: must be at least 1");
+        }
+
+        if (o.Console.ScheduledDelayMilliseconds < 1)
+        {
+            yield return (p + "Console:ScheduledDelayMilliseconds", $"is {o.Console.ScheduledDelayMilliseconds}: must be at least 1");
         }
 
         var lineLimitValid = o.Json.MaxLineBytes is >= 1024 and <= 262_144;
         if (!lineLimitValid)
         {
             yield return (p + "Json:MaxLineBytes", $"is {o.Json.MaxLineBytes}: must be between 1024 and 262144");
-        }
-
-        // Otherwise a line of the largest size allowed could never be taken, even with nothing else waiting.
-        if (lineLimitValid && o.Console.MaxPendingBytes >= 64 * 1024 && o.Console.MaxPendingBytes < o.Json.MaxLineBytes)
-        {
-            yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least Json:MaxLineBytes ({o.Json.MaxLineBytes})");
         }
 
         // Measured against an invalid line limit, a valid value length would only add a second, misleading error.
@@ -307,24 +312,6 @@ internal static partial class LoggingOptionsLoader
 
         return "not set";
     }
-
-    // Keys that were renamed: a configuration written for the old name says where the setting went.
-    private static readonly Dictionary<string, string> s_moved = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [LoggingOptions.SectionName + ":Otlp:DropReportInterval"] = LoggingOptions.SectionName + ":DropReportInterval",
-    };
-
-    // Keys that were removed, with what replaced them.
-    private static readonly Dictionary<string, string> s_removed = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [LoggingOptions.SectionName + ":Requests:SensitiveQueryKeys"] =
-            "every query value is now redacted unless its key is listed in " + LoggingOptions.SectionName + ":Requests:AllowedQueryKeys; remove it",
-    };
-
-    private static string MovedTo(string key) =>
-        s_moved.TryGetValue(key, out var now) ? $"; it is now {now}"
-        : s_removed.TryGetValue(key, out var instead) ? $"; {instead}"
-        : "";
 
     /// <summary>Configured keys with no property of that name on the options class they would bind to.</summary>
     private static IEnumerable<string> UnknownKeys(IConfigurationSection section, Type type)

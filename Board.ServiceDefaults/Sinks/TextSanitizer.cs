@@ -3,8 +3,7 @@ using System.Globalization;
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// String repairs shared by the pipeline: a value's text that cannot be had, text that cannot be encoded, and text
-/// that is too long.
+/// String repairs shared by the pipeline: a value's text that cannot be had, and text that is too long.
 /// </summary>
 internal static class TextSanitizer
 {
@@ -22,37 +21,6 @@ internal static class TextSanitizer
         {
             return $"<{value.GetType().FullName}.ToString() threw {ex.GetType().Name}>";
         }
-    }
-
-    /// <summary>
-    /// A lone UTF-16 surrogate (from a broken client or a cut string) cannot be encoded; it becomes U+FFFD.
-    /// Returns the same instance when there is nothing to repair, which is nearly always.
-    /// </summary>
-    public static string ReplaceLoneSurrogates(string value)
-    {
-        var span = value.AsSpan();
-        var first = span.IndexOfAnyInRange('\uD800', '\uDFFF');
-        if (first < 0)
-        {
-            return value;
-        }
-
-        var repaired = false;
-        var chars = value.ToCharArray();
-        for (var i = first; i < chars.Length; i++)
-        {
-            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(chars[i]))
-            {
-                chars[i] = '\uFFFD';
-                repaired = true;
-            }
-        }
-
-        return repaired ? new string(chars) : value;
     }
 
     /// <summary>

@@ -198,7 +198,7 @@ public sealed partial class JsonLineTests
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
 
-        var failure = Assert.Throws<InvalidOperationException>(() => Board.ServiceDefaults.LoggingPipeline.GuardMessageFormatting(services, leaveOutRepeatedUnhandledException: true));
+        var failure = Assert.Throws<InvalidOperationException>(() => Board.ServiceDefaults.Enrichment.SafeFormattingLoggerProvider.Guard(services, leaveOutRepeatedUnhandledException: true));
 
         Assert.Contains("Expected one OpenTelemetry logger provider registration to guard, found 0", failure.Message, StringComparison.Ordinal);
     }

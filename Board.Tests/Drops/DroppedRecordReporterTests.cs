@@ -1,10 +1,11 @@
+using Board.ServiceDefaults.Drops;
 using Board.ServiceDefaults.Sinks;
 using Board.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Board.Tests.Sinks;
+namespace Board.Tests.Drops;
 
 /// <summary>No drop is silent: one warning that states how many, and none when nothing was dropped.</summary>
 public sealed class DroppedRecordReporterTests
