@@ -95,7 +95,6 @@ public sealed class JsonLineOptions
         "event_id",
         "ConnectionId",
         "url.scheme",
-        "server.address",
         "network.peer.address",
         "network.protocol.version",
     ];

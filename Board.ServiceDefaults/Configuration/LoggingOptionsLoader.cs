@@ -136,11 +136,6 @@ internal static partial class LoggingOptionsLoader
             yield return (p + "Json:MaxValueLength", $"is {o.Json.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
         }
 
-        if (o.Json.ResourceAttributes.Count > 64)
-        {
-            yield return (p + "Json:ResourceAttributes", $"has {o.Json.ResourceAttributes.Count} entries: at most 64");
-        }
-
         foreach (var (from, to) in o.Json.RenameFields)
         {
             if (string.IsNullOrWhiteSpace(to))

@@ -293,8 +293,9 @@ public sealed class HeldRecordsTests
         Assert.Empty(app.JsonLines().Where("message_template", DetailTemplate));
     }
 
+    // The lines keep their template here (it is left off by default), to tell the held records apart by it.
     private static Task<TestWebApp> StartAsync(Action<WebApplication> map, Dictionary<string, string?>? settings = null, string environment = "Production") =>
-        TestWebApp.StartAsync(map, settings, environment);
+        TestWebApp.StartAsync(map, new Dictionary<string, string?>(settings ?? []) { ["StructuredLogging:Json:OmitFields:0"] = "event_id" }, environment);
 
     private sealed class ThrowingToString
     {

@@ -76,6 +76,7 @@ public sealed class RenameFieldsTests
         {
             ["StructuredLogging:Json:RenameFields:message"] = "msg",
             ["StructuredLogging:Json:RenameFields:message_template"] = "message",
+            ["StructuredLogging:Json:OmitFields:0"] = "event_id",
         });
         harness.Logger.LogInformation("Hello {name}", "ada");
 

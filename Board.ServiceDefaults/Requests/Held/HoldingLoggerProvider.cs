@@ -64,6 +64,10 @@ internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalS
                 // read) is let go, and counted.
                 provider._budget.CountCaptureFailure();
             }
+            finally
+            {
+                t_taking = false;
+            }
         }
 
         // Cheapest first: most records that reach this logger are at the level and written at once, so the question
