@@ -59,7 +59,7 @@ public static class Extensions
         // With an auto-instrumentation agent the agent owns traces, metrics and OTLP.
         if (ownProviders)
         {
-            AddTracesAndMetrics(builder, openTelemetry, new TraceUrls(queryRedactor), ownHttpClient);
+            AddTracesAndMetrics(builder, openTelemetry, new TraceUrls(queryRedactor, options.MaxValueLength), ownHttpClient);
         }
 
         builder.Services.AddHealthChecks()

@@ -26,6 +26,12 @@ public sealed class LoggingOptions
     public EcsMetadataOptions Ecs { get; set; } = new();
 
     /// <summary>How often a warning reports the records any sink dropped since the last one.</summary>
+    /// <summary>
+    /// Longest text a record carries, in every sink alike: a longer value or message is cut, with a marker. Client
+    /// text (a path, a user agent, a query) can be of any length; one bound keeps stdout and OTLP in agreement.
+    /// </summary>
+    public int MaxValueLength { get; set; } = 4096;
+
     public TimeSpan DropReportInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -76,8 +82,6 @@ public sealed class JsonLineOptions
     /// </summary>
     public int MaxLineBytes { get; set; } = 16 * 1024;
 
-    /// <summary>Longest string value written before it is truncated with a marker.</summary>
-    public int MaxValueLength { get; set; } = 4096;
 
     /// <summary>
     /// Resource attributes repeated on every line. OTLP carries the whole resource once per batch; a line has only

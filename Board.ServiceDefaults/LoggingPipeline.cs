@@ -47,6 +47,7 @@ internal static class LoggingPipeline
         services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<ScopeProviderCapture>());
         services.Configure<LoggerFilterOptions>(o => o.AddFilter<ScopeProviderCapture>(null, LogLevel.None));
         services.AddSingleton(new PersonalDataRedactor(options.Redaction));
+        services.AddSingleton(sp => new RecordText(sp.GetRequiredService<QueryStringRedactor>(), options.MaxValueLength));
         services.AddSingleton<LogEnrichmentProcessor>();
 
         var held = options.Requests.HeldRecords.Enabled == true;
@@ -67,7 +68,7 @@ internal static class LoggingPipeline
             services.TryAddSingleton(_ => LogOutput.StandardOutput());
             services.AddSingleton(sp => new StdoutExporter(
                 sp.GetRequiredService<LogOutput>().Stream,
-                resource => options.Console.Format == ConsoleFormat.Json ? new JsonLineFormatter(options.Json, resource) : new TextLineFormatter()));
+                resource => options.Console.Format == ConsoleFormat.Json ? new JsonLineFormatter(options.Json, options.MaxValueLength, resource) : new TextLineFormatter()));
         }
 
         services.AddSingleton(sp => new DroppedRecordCounter(sp.GetService<StdoutExporter>(), sp.GetService<HeldRecordBudget>()));

@@ -131,9 +131,9 @@ internal static partial class LoggingOptionsLoader
         }
 
         // Measured against an invalid line limit, a valid value length would only add a second, misleading error.
-        if (o.Json.MaxValueLength < 16 || (lineLimitValid && o.Json.MaxValueLength > o.Json.MaxLineBytes))
+        if (o.MaxValueLength < 16 || (lineLimitValid && o.MaxValueLength > o.Json.MaxLineBytes))
         {
-            yield return (p + "Json:MaxValueLength", $"is {o.Json.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
+            yield return (p + "MaxValueLength", $"is {o.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
         }
 
         foreach (var (from, to) in o.Json.RenameFields)

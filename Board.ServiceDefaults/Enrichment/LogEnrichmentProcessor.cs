@@ -12,7 +12,7 @@ namespace Board.ServiceDefaults.Enrichment;
 /// out (an inner key overrides an outer one; no key twice), then the request context. Exceptions become
 /// <c>exception.*</c> attributes with the full type name, and personal data is redacted where configured.
 /// </summary>
-internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor, QueryStringRedactor queryRedactor) : BaseProcessor<LogRecord>
+internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor, QueryStringRedactor queryRedactor, RecordText text) : BaseProcessor<LogRecord>
 {
     public const string PlainScopeKey = "scope";
     private const string OriginalFormatKey = "{OriginalFormat}";
@@ -35,8 +35,8 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             attributes.Clear();
             scopeList.Clear();
 
-            // A nested record does not ask plain scopes for their text: the scope that logged would log again, a loop.
-            Enrich(data, attributes, scopeList, renderPlainScopes: !nested);
+            // A nested record does not ask objects for their text: the one that logged would log again, a loop.
+            Enrich(data, attributes, scopeList, renderObjects: !nested);
             data.Attributes = attributes;
             data.Exception = null;
         }
@@ -63,6 +63,15 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             RedactOrDropFrameworkQuery(data, attributes);
             data.Attributes = attributes;
             RedactOrDropPersonalData(data, attributes);
+            try
+            {
+                // Objects are not asked for their text here: one of them may be why the enrichment failed.
+                ApplyTextRules(data, attributes, renderObjects: false);
+            }
+            catch (Exception)
+            {
+                // The record goes on with the values it has.
+            }
         }
         finally
         {
@@ -71,7 +80,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
-    private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList, bool renderPlainScopes)
+    private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList, bool renderObjects)
     {
         if (data.Attributes is { } own)
         {
@@ -116,8 +125,8 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
                     break;
                 default:
                     // A plain scope (BeginScope("text") or any other object) is kept as text rather than dropped.
-                    var text = renderPlainScopes ? TextSanitizer.TextOf(scopeList[i]!) : $"<{scopeList[i]!.GetType().FullName}>";
-                    plainScopes = plainScopes is null ? text : text + " => " + plainScopes;
+                    var scopeText = renderObjects ? TextSanitizer.TextOf(scopeList[i]!) : $"<{scopeList[i]!.GetType().FullName}>";
+                    plainScopes = plainScopes is null ? scopeText : scopeText + " => " + plainScopes;
                     break;
             }
         }
@@ -148,6 +157,35 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         if (redactor.IsActive)
         {
             RedactPersonalData(data, attributes);
+        }
+
+        ApplyTextRules(data, attributes, renderObjects);
+    }
+
+    // Last, so that it sees every value as the sinks will write it (see RecordText).
+    private void ApplyTextRules(LogRecord data, List<KeyValuePair<string, object?>> attributes, bool renderObjects)
+    {
+        Dictionary<object, string>? texts = null;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var (key, value) = attributes[i];
+
+            // The template is the code's; url.query holds the query already redacted.
+            var applied = key switch
+            {
+                OriginalFormatKey => value,
+                "url.query" when value is string query => RecordText.Bound(query, text.MaxLength),
+                _ => text.Apply(value, renderObjects, ref texts),
+            };
+            if (!ReferenceEquals(applied, value))
+            {
+                attributes[i] = new(key, applied);
+            }
+        }
+
+        if (data.FormattedMessage is { } message)
+        {
+            data.FormattedMessage = text.Apply(message);
         }
     }
 

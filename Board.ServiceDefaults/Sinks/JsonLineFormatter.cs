@@ -1,47 +1,63 @@
+using System.Buffers;
 using System.Collections;
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Resources;
 
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// Writes one record as one JSON object on one line (the schema is in docs/logging.md): the fixed fields, the
-/// record's attributes flattened under their own names, then the resource attributes chosen in
-/// <see cref="JsonLineOptions.ResourceAttributes"/>. Fields named in <see cref="JsonLineOptions.OmitFields"/> are
-/// left out. Whatever a value holds (CR/LF, quotes, NUL, lone surrogates, 64 KB) the line stays valid JSON and under
-/// <see cref="JsonLineOptions.MaxLineBytes"/>: long values are cut with a marker.
+/// Writes one record as one JSON object on one line (the schema is in docs/logging.md) with System.Text.Json's
+/// <see cref="Utf8JsonWriter"/>: the fixed fields, the record's attributes flattened under their own names, then the
+/// resource attributes chosen in <see cref="JsonLineOptions.ResourceAttributes"/>. Fields named in
+/// <see cref="JsonLineOptions.OmitFields"/> are left out. Whatever a value holds (CR/LF, quotes, NUL, lone
+/// surrogates, 64 KB) the line stays valid JSON and under <see cref="JsonLineOptions.MaxLineBytes"/>: long values are
+/// cut with a marker.
 /// </summary>
-/// <remarks>Note: one instance per exporter, used by its one export thread at a time (see <see cref="StdoutExporter"/>).</remarks>
+/// <remarks>
+/// Note: one instance per exporter, used by its one export thread at a time (see <see cref="StdoutExporter"/>), so the
+/// writer, its buffer and the caches need no lock.
+/// </remarks>
 internal sealed class JsonLineFormatter : ILineFormatter
 {
-    public const string TruncationMarker = "...[truncated]";
+    public const string TruncationMarker = TextSanitizer.TruncationMarker;
     private const string OriginalFormatKey = "{OriginalFormat}";
+    private const int MaxSequenceItems = 128;
 
     /// <summary>The fields every line may have, before any rename.</summary>
     public static IReadOnlyList<string> FixedFieldNames { get; } =
         ["timestamp", "level", "logger", "message", "message_template", "event_id", "event_name", "trace_id", "span_id"];
 
-    private static readonly byte[][] s_levels =
-        [.. new[] { "Trace", "Debug", "Information", "Warning", "Error", "Critical", "None" }.Select(JsonLineBuffer.Encode)];
+    // Escapes what JSON requires and what a reader could take for a line break (control characters, U+2028/U+2029),
+    // and leaves other text readable: the line is data, never embedded in HTML.
+    private static readonly JavaScriptEncoder s_encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    private static readonly string[] s_levels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
 
-    private readonly JsonLineBuffer _buffer = new(4096);
+    private readonly ArrayBufferWriter<byte> _output = new(4096);
+    private readonly Utf8JsonWriter _writer;
     private readonly int _maxLineBytes;
     private readonly int _maxValueLength;
     private readonly FrozenDictionary<string, string> _renames;
     private readonly FrozenSet<string> _omitted;
     private readonly FrozenSet<string> _fixedNames;
 
-    // Each field name as ',"name":' (renamed where configured), encoded once per key; null for a key left out.
-    private readonly Dictionary<string, byte[]?> _names = new(StringComparer.Ordinal);
-    private readonly (string Key, byte[] Name, object Value)[] _resource;
-    private readonly byte[]? _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
+    // Each field name encoded once per key, renamed where configured; null for a key left out.
+    private readonly Dictionary<string, JsonEncodedText?> _names = new(StringComparer.Ordinal);
 
-    public JsonLineFormatter(JsonLineOptions options, Resource resource)
+    // An object's ToString() is asked once per line, however often the line holds it or is written again to fit.
+    private readonly Dictionary<object, string> _texts = new(ReferenceEqualityComparer.Instance);
+    private readonly (string Key, JsonEncodedText Name, object Value)[] _resource;
+    private readonly JsonEncodedText? _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
+
+    public JsonLineFormatter(JsonLineOptions options, int maxValueLength, Resource resource)
     {
+        _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { Encoder = s_encoder, SkipValidation = true });
         _maxLineBytes = options.MaxLineBytes;
-        _maxValueLength = options.MaxValueLength;
+        _maxValueLength = maxValueLength;
         _renames = options.RenameFields.ToFrozenDictionary(StringComparer.Ordinal);
         _omitted = options.OmitFields.ToFrozenSet(StringComparer.Ordinal);
         _fixedNames = FixedFieldNames.Select(Rename).ToFrozenSet(StringComparer.Ordinal);
@@ -60,9 +76,9 @@ internal sealed class JsonLineFormatter : ILineFormatter
         _resource = [.. resource.Attributes
             .Where(a => wanted.Contains(a.Key))
             .OrderBy(a => wanted.IndexOf(a.Key))
-            .Select(a => (a.Key, Name(Rename(a.Key)), a.Value))];
+            .Select(a => (a.Key, Encode(Rename(a.Key)), a.Value))];
 
-        byte[]? Fixed(string name) => _omitted.Contains(name) ? null : Name(Rename(name));
+        JsonEncodedText? Fixed(string name) => _omitted.Contains(name) ? null : Encode(Rename(name));
     }
 
     /// <summary>Formats the record as one line, newline included. The span is valid until the next call.</summary>
@@ -70,50 +86,44 @@ internal sealed class JsonLineFormatter : ILineFormatter
     {
         try
         {
-            // Shrinking limits until the line fits: first long values, then every value, then only the essentials.
-            // An object's ToString() is asked once: the tries after the first take its text from the buffer.
+            // Shrinking limits until the line fits: first long values, then every value, then only the essentials;
+            // escaping can make a character six bytes, so at the end once more shorter if need be.
             foreach (var limit in (ReadOnlySpan<int>)[_maxValueLength, Math.Min(_maxValueLength, 512), 64])
             {
-                _buffer.Clear();
-                Write(record, limit, withAttributes: true);
-                if (_buffer.Length <= _maxLineBytes)
+                if (TryWrite(record, limit, withAttributes: true))
                 {
-                    return _buffer.WrittenSpan;
+                    return _output.WrittenSpan;
                 }
             }
 
-            // Only the essentials, cut short; escaping can make a character six bytes, so once more shorter if need be.
-            _buffer.Clear();
-            Write(record, 64, withAttributes: false);
-            if (_buffer.Length > _maxLineBytes)
+            if (!TryWrite(record, 64, withAttributes: false))
             {
-                _buffer.Clear();
-                Write(record, 16, withAttributes: false);
+                TryWrite(record, 16, withAttributes: false);
             }
 
-            return _buffer.WrittenSpan;
+            return _output.WrittenSpan;
         }
         finally
         {
-            _buffer.ForgetRenderedTexts();
+            _texts.Clear();
         }
     }
 
-    private void Write(LogRecord record, int maxValue, bool withAttributes)
+    private bool TryWrite(LogRecord record, int maxValue, bool withAttributes)
     {
-        var buffer = _buffer;
-        buffer.WriteByte((byte)'{');
-        var opened = false;
-        if (_timestamp is not null)
+        _output.ResetWrittenCount();
+        _writer.Reset(_output);
+        var writer = _writer;
+        writer.WriteStartObject();
+        if (_timestamp is { } timestamp)
         {
-            // The first field is written without the comma before it.
-            buffer.WriteRaw(_timestamp.AsSpan(1));
-            buffer.WriteTimestamp(record.Timestamp);
-            opened = true;
+            WriteTimestamp(writer, timestamp, record.Timestamp);
         }
 
-        WriteField(_level, s_levels[Math.Clamp((int)record.LogLevel, 0, s_levels.Length - 1)]);
-        WriteText(_logger, record.CategoryName);
+        if (_level is { } level)
+        {
+            writer.WriteString(level, s_levels[Math.Clamp((int)record.LogLevel, 0, s_levels.Length - 1)]);
+        }
 
         string? template = null;
         if (record.Attributes is { } attributes)
@@ -128,19 +138,19 @@ internal sealed class JsonLineFormatter : ILineFormatter
             }
         }
 
-        WriteText(_message, record.FormattedMessage ?? template ?? record.Body ?? "");
-        WriteText(_template, template);
-        if (record.EventId.Id != 0 && _eventId is not null)
+        WriteText(_logger, record.CategoryName, maxValue);
+        WriteText(_message, record.FormattedMessage ?? template ?? record.Body ?? "", maxValue);
+        WriteText(_template, template, maxValue);
+        if (record.EventId.Id != 0 && _eventId is { } eventId)
         {
-            Open(_eventId);
-            buffer.WriteNumber(record.EventId.Id);
+            writer.WriteNumber(eventId, record.EventId.Id);
         }
 
-        WriteText(_eventName, record.EventId.Name);
+        WriteText(_eventName, record.EventId.Name, maxValue);
         if (record.TraceId != default)
         {
-            WriteAscii(_traceId, record.TraceId.ToHexString());
-            WriteAscii(_spanId, record.SpanId.ToHexString());
+            WriteText(_traceId, record.TraceId.ToHexString(), maxValue);
+            WriteText(_spanId, record.SpanId.ToHexString(), maxValue);
         }
 
         // A resource attribute the record sets itself is written once, with the record's value.
@@ -154,13 +164,13 @@ internal sealed class JsonLineFormatter : ILineFormatter
                     continue;
                 }
 
-                if (Array.FindIndex(_resource, r => r.Key == key) >= 0)
+                if (IsResourceKey(key))
                 {
                     (overridden ??= []).Add(key);
                 }
 
-                Open(name);
-                WriteValue(buffer, value, maxValue);
+                writer.WritePropertyName(name);
+                WriteValue(value, maxValue);
             }
         }
 
@@ -168,48 +178,184 @@ internal sealed class JsonLineFormatter : ILineFormatter
         {
             if (overridden?.Contains(key) != true)
             {
-                Open(name);
-                WriteValue(buffer, value, maxValue);
+                writer.WritePropertyName(name);
+                WriteValue(value, maxValue);
             }
         }
 
-        buffer.WriteRaw("}\n"u8);
+        writer.WriteEndObject();
+        writer.Flush();
+        _output.Write("\n"u8);
+        return _output.WrittenCount <= _maxLineBytes;
+    }
 
-        void Open(byte[] name)
-        {
-            buffer.WriteRaw(opened ? name : name.AsSpan(1));
-            opened = true;
-        }
+    // Microseconds, "2026-11-24T03:22:39.558577Z": the round-trip form ("O", formatted without parsing a pattern)
+    // less its seventh fraction digit.
+    private static void WriteTimestamp(Utf8JsonWriter writer, JsonEncodedText name, DateTime timestamp)
+    {
+        const int Microseconds = 26;
+        var utc = timestamp.Kind == DateTimeKind.Local ? timestamp.ToUniversalTime() : DateTime.SpecifyKind(timestamp, DateTimeKind.Utc);
+        Span<byte> text = stackalloc byte[33];
+        utc.TryFormat(text, out _, "O", CultureInfo.InvariantCulture);
+        text[Microseconds] = (byte)'Z';
+        writer.WriteString(name, text[..(Microseconds + 1)]);
+    }
 
-        void WriteField(byte[]? name, byte[] value)
+    private void WriteText(JsonEncodedText? name, string? value, int maxValue)
+    {
+        if (name is { } encoded && value is not null)
         {
-            if (name is not null)
-            {
-                Open(name);
-                buffer.WriteRaw(value);
-            }
-        }
-
-        void WriteText(byte[]? name, string? value)
-        {
-            if (name is not null && value is not null)
-            {
-                Open(name);
-                JsonLineFormatter.WriteText(buffer, value, maxValue);
-            }
-        }
-
-        void WriteAscii(byte[]? name, string value)
-        {
-            if (name is not null)
-            {
-                Open(name);
-                buffer.WriteAsciiString(value);
-            }
+            _writer.WritePropertyName(encoded);
+            WriteText(value, maxValue);
         }
     }
 
-    private byte[]? NameOf(string key)
+    private void WriteText(string value, int maxValue)
+    {
+        if (value.Length > maxValue)
+        {
+            value = TextSanitizer.Truncate(value, maxValue, TruncationMarker);
+        }
+
+        // The writer refuses a lone surrogate (a broken client's, or a cut string's); UTF-8 writes it as U+FFFD.
+        if (value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            value = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value));
+        }
+
+        _writer.WriteStringValue(value);
+    }
+
+    private void WriteValue(object? value, int maxValue)
+    {
+        var writer = _writer;
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                WriteText(s, maxValue);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case int i:
+                writer.WriteNumberValue(i);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case double d when double.IsFinite(d):
+                writer.WriteNumberValue(d);
+                break;
+            case float f when float.IsFinite(f):
+                writer.WriteNumberValue(f);
+                break;
+            case short or byte or sbyte or ushort or uint:
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong ul:
+                writer.WriteNumberValue(ul);
+                break;
+            case decimal m:
+                writer.WriteNumberValue(m);
+                break;
+            case DateTime dt:
+                writer.WriteStringValue(dt);
+                break;
+            case DateTimeOffset dto:
+                writer.WriteStringValue(dto);
+                break;
+            case DateOnly date:
+                writer.WriteStringValue(date.ToString("O", CultureInfo.InvariantCulture));
+                break;
+            case TimeOnly time:
+                writer.WriteStringValue(time.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+                break;
+            case Guid g:
+                writer.WriteStringValue(g);
+                break;
+            case IEnumerable sequence and not IDictionary:
+                WriteSequence(sequence, maxValue);
+                break;
+            default:
+                WriteText(TextOf(value), maxValue);
+                break;
+        }
+    }
+
+    // The items are taken before anything is written: a sequence whose enumeration throws is written as a
+    // placeholder, as a ToString() that throws is, so one bad value costs neither the record nor the caller.
+    private void WriteSequence(IEnumerable sequence, int maxValue)
+    {
+        var items = new List<object?>();
+        try
+        {
+            foreach (var item in sequence)
+            {
+                if (items.Count == MaxSequenceItems)
+                {
+                    items.Add(TruncationMarker);
+                    break;
+                }
+
+                items.Add(item);
+            }
+        }
+        catch (Exception ex)
+        {
+            WriteText($"<{sequence.GetType().FullName} enumeration threw {ex.GetType().Name}>", maxValue);
+            return;
+        }
+
+        _writer.WriteStartArray();
+        foreach (var item in items)
+        {
+            if (item is IEnumerable and not string)
+            {
+                WriteText(TextOf(item), maxValue);
+            }
+            else
+            {
+                WriteValue(item, maxValue);
+            }
+        }
+
+        _writer.WriteEndArray();
+    }
+
+    private string TextOf(object value)
+    {
+        // A value type is boxed anew wherever it is read: no box is met twice, so none is kept.
+        if (value.GetType().IsValueType)
+        {
+            return TextSanitizer.TextOf(value);
+        }
+
+        if (!_texts.TryGetValue(value, out var text))
+        {
+            text = TextSanitizer.TextOf(value);
+            _texts[value] = text;
+        }
+
+        return text;
+    }
+
+    private bool IsResourceKey(string key)
+    {
+        foreach (var (resourceKey, _, _) in _resource)
+        {
+            if (resourceKey == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private JsonEncodedText? NameOf(string key)
     {
         if (!_names.TryGetValue(key, out var name))
         {
@@ -221,7 +367,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 renamed = "attr." + renamed;
             }
 
-            name = _omitted.Contains(key) ? null : Name(renamed);
+            name = _omitted.Contains(key) ? null : Encode(renamed);
 
             // Keys come from templates and code, a bounded set; an unbounded one (a key made per record) is not kept.
             if (_names.Count < 4096)
@@ -235,117 +381,6 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
     private string Rename(string name) => _renames.TryGetValue(name, out var renamed) ? renamed : name;
 
-    // ',"name":' for a field: the comma, the quoted and escaped name and the colon, copied whole.
-    private static byte[] Name(string name) => [(byte)',', .. JsonLineBuffer.Encode(name), (byte)':'];
-
-    private static void WriteValue(JsonLineBuffer buffer, object? value, int maxValue)
-    {
-        switch (value)
-        {
-            case null:
-                buffer.WriteNull();
-                break;
-            case string s:
-                WriteText(buffer, s, maxValue);
-                break;
-            case bool b:
-                buffer.WriteBoolean(b);
-                break;
-            case int i:
-                buffer.WriteNumber(i);
-                break;
-            case long l:
-                buffer.WriteNumber(l);
-                break;
-            case double d when double.IsFinite(d):
-                buffer.WriteNumber(d);
-                break;
-            case float f when float.IsFinite(f):
-                buffer.WriteNumber(f);
-                break;
-            case short or byte or sbyte or ushort or uint:
-                buffer.WriteNumber(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-                break;
-            case ulong ul:
-                buffer.WriteNumber(ul);
-                break;
-            case decimal m:
-                buffer.WriteNumber(m);
-                break;
-            case DateTime dt:
-                buffer.WriteDateTime(dt);
-                break;
-            case DateTimeOffset dto:
-                buffer.WriteDateTime(dto);
-                break;
-            case DateOnly date:
-                buffer.WriteDateTime(date);
-                break;
-            case TimeOnly time:
-                buffer.WriteDateTime(time);
-                break;
-            case Guid g:
-                buffer.WriteAsciiString(g.ToString());
-                break;
-            case IEnumerable sequence and not IDictionary:
-                WriteSequence(buffer, sequence, maxValue);
-                break;
-            default:
-                WriteText(buffer, buffer.TextOf(value), maxValue);
-                break;
-        }
-    }
-
-    // A sequence whose enumeration throws is written as a placeholder, as a ToString() that throws is: one bad value
-    // costs neither the record nor the caller.
-    private static void WriteSequence(JsonLineBuffer buffer, IEnumerable sequence, int maxValue)
-    {
-        var start = buffer.Length;
-        try
-        {
-            buffer.WriteByte((byte)'[');
-            var count = 0;
-            foreach (var item in sequence)
-            {
-                if (count > 0)
-                {
-                    buffer.WriteByte((byte)',');
-                }
-
-                if (++count > 128)
-                {
-                    buffer.WriteString(TruncationMarker);
-                    break;
-                }
-
-                if (item is IEnumerable and not string)
-                {
-                    WriteText(buffer, buffer.TextOf(item), maxValue);
-                }
-                else
-                {
-                    WriteValue(buffer, item, maxValue);
-                }
-            }
-
-            buffer.WriteByte((byte)']');
-        }
-        catch (Exception ex)
-        {
-            buffer.Truncate(start);
-            buffer.WriteString($"<{sequence.GetType().FullName} enumeration threw {ex.GetType().Name}>");
-        }
-    }
-
-    private static void WriteText(JsonLineBuffer buffer, string value, int maxValue)
-    {
-        if (value.Length > maxValue)
-        {
-            buffer.WriteString(TextSanitizer.Truncate(value, maxValue, TruncationMarker));
-        }
-        else
-        {
-            buffer.WriteString(value);
-        }
-    }
+    private static JsonEncodedText Encode(string name) =>
+        JsonEncodedText.Encode(name.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(name)) : name, s_encoder);
 }

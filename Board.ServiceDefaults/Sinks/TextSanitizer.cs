@@ -7,6 +7,9 @@ namespace Board.ServiceDefaults.Sinks;
 /// </summary>
 internal static class TextSanitizer
 {
+    /// <summary>What a cut value ends with.</summary>
+    public const string TruncationMarker = "...[truncated]";
+
     /// <summary>
     /// A value's text, culture-invariant where the value is formattable. A ToString() that throws gives a placeholder
     /// naming the type and the exception instead, so that one bad value costs neither the record nor the caller.

@@ -23,8 +23,8 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
         { """{ "Console": { "ScheduledDelayMilliseconds": -1 } }""", "StructuredLogging:Console:ScheduledDelayMilliseconds" },
         { """{ "Json": { "MaxLineBytes": 100 } }""", "StructuredLogging:Json:MaxLineBytes" },
         { """{ "Json": { "MaxLineBytes": 300000 } }""", "StructuredLogging:Json:MaxLineBytes" },
-        { """{ "Json": { "MaxValueLength": 8 } }""", "StructuredLogging:Json:MaxValueLength" },
-        { """{ "Json": { "MaxValueLength": 20000 } }""", "StructuredLogging:Json:MaxValueLength" },
+        { """{ "MaxValueLength": 8 }""", "StructuredLogging:MaxValueLength" },
+        { """{ "MaxValueLength": 20000 }""", "StructuredLogging:MaxValueLength" },
         { """{ "Json": { "RenameFields": { "level": "" } } }""", "StructuredLogging:Json:RenameFields:level" },
         { """{ "Json": { "RenameFields": { "level": "same", "logger": "same" } } }""", "StructuredLogging:Json:RenameFields:level" },
         { """{ "Json": { "RenameFields": { "message_template": "message" } } }""", "StructuredLogging:Json:RenameFields:message_template" },
@@ -128,7 +128,7 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
     public void Several_broken_rules_are_all_named_at_once()
     {
         var exception = Assert.Throws<OptionsValidationException>(() =>
-            HarnessWithFile("""{ "Json": { "MaxLineBytes": 100, "MaxValueLength": 50 }, "Otlp": { "ScheduledDelayMilliseconds": 0 } }"""));
+            HarnessWithFile("""{ "Json": { "MaxLineBytes": 100 }, "MaxValueLength": 50, "Otlp": { "ScheduledDelayMilliseconds": 0 } }"""));
 
         Assert.Contains("StructuredLogging:Json:MaxLineBytes", exception.Message);
         Assert.Contains("StructuredLogging:Otlp:ScheduledDelayMilliseconds", exception.Message);

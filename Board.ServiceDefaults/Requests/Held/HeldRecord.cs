@@ -161,7 +161,7 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
             case string text:
                 bytes += 2 * text.Length;
                 return text;
-            case Array array when IsPlainValue(array.GetType().GetElementType()!):
+            case Array array when RecordText.IsPlainValue(array.GetType().GetElementType()!):
                 bytes += 16 * array.Length;
                 return array.Clone();
             case System.Collections.IEnumerable sequence:
@@ -174,7 +174,7 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
                 }
 
                 return items.ToArray();
-            case var other when IsPlainValue(other.GetType()):
+            case var other when RecordText.IsPlainValue(other.GetType()):
                 return other;
             default:
                 var rendered = TextSanitizer.TextOf(value);
@@ -182,11 +182,6 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
                 return rendered;
         }
     }
-
-    // A boxed value of these types holds no reference to anything its logger's caller could change afterwards.
-    private static bool IsPlainValue(Type type) =>
-        type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(DateTime) || type == typeof(DateTimeOffset)
-        || type == typeof(TimeSpan) || type == typeof(Guid) || type == typeof(DateOnly) || type == typeof(TimeOnly);
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
