@@ -51,21 +51,31 @@ public enum ConsoleFormat
     None,
 }
 
-public sealed class ConsoleSinkOptions
+/// <summary>The SDK batch processor's settings, for each sink's own processor.</summary>
+public abstract class BatchSinkOptions
 {
-    public ConsoleFormat Format { get; set; } = ConsoleFormat.Auto;
-
     /// <summary>
-    /// Records that may wait in the stdout batch processor's queue. Past this, records are dropped and counted
-    /// rather than blocking the request that logged them.
+    /// Records that may wait for the exporter. Past this, records are dropped and counted rather than blocking the
+    /// request that logged them.
     /// </summary>
     public int MaxQueueSize { get; set; } = 65_536;
 
-    /// <summary>Records written to stdout in one export; a full batch is exported at once.</summary>
+    /// <summary>
+    /// Records per export. No more than the SDK's pool of 2,048 records: the records of a larger batch are allocated
+    /// anew.
+    /// </summary>
     public int MaxExportBatchSize { get; set; } = 2_048;
 
-    /// <summary>How long a record may wait before its batch goes to stdout, in milliseconds.</summary>
-    public int ScheduledDelayMilliseconds { get; set; } = 200;
+    /// <summary>Milliseconds a record may wait before its batch is exported; a full batch is exported at once.</summary>
+    public abstract int ScheduledDelayMilliseconds { get; set; }
+}
+
+public sealed class ConsoleSinkOptions : BatchSinkOptions
+{
+    public ConsoleFormat Format { get; set; } = ConsoleFormat.Auto;
+
+    /// <summary>Short, so that a line reaches the console while someone watches it.</summary>
+    public override int ScheduledDelayMilliseconds { get; set; } = 200;
 }
 
 public sealed class JsonLineOptions
@@ -206,19 +216,10 @@ public sealed class RedactionOptions
     public string? HashKey { get; set; }
 }
 
-public sealed class OtlpSinkOptions
+/// <summary>The OTLP log exporter's batch processor; an OTEL_BLRP_* variable, when set, wins over its setting here.</summary>
+public sealed class OtlpSinkOptions : BatchSinkOptions
 {
-    /// <summary>Records that may wait for the OTLP exporter (OTEL_BLRP_MAX_QUEUE_SIZE wins when set).</summary>
-    public int MaxQueueSize { get; set; } = 65_536;
-
-    /// <summary>
-    /// Records per export request (OTEL_BLRP_MAX_EXPORT_BATCH_SIZE wins when set). No more than the SDK's pool of
-    /// 2,048 records: the records of a larger batch are allocated anew (docs/performance.md measures the difference).
-    /// </summary>
-    public int MaxExportBatchSize { get; set; } = 2_048;
-
-    /// <summary>Milliseconds between exports (OTEL_BLRP_SCHEDULE_DELAY wins when set).</summary>
-    public int ScheduledDelayMilliseconds { get; set; } = 1_000;
+    public override int ScheduledDelayMilliseconds { get; set; } = 1_000;
 
     /// <summary>
     /// What the OTLP exporters do with an export the collector refused or did not answer, unless

@@ -109,19 +109,22 @@ internal static partial class LoggingOptionsLoader
     {
         const string p = LoggingOptions.SectionName + ":";
 
-        if (o.Console.MaxQueueSize < 1)
+        foreach (var (name, batch) in new (string, BatchSinkOptions)[] { ("Console", o.Console), ("Otlp", o.Otlp) })
         {
-            yield return (p + "Console:MaxQueueSize", $"is {o.Console.MaxQueueSize}: must be at least 1");
-        }
+            if (batch.MaxQueueSize < 1)
+            {
+                yield return (p + name + ":MaxQueueSize", $"is {batch.MaxQueueSize}: must be positive");
+            }
 
-        if (o.Console.MaxExportBatchSize < 1)
-        {
-            yield return (p + "Console:MaxExportBatchSize", $"is {o.Console.MaxExportBatchSize}: must be at least 1");
-        }
+            if (batch.MaxExportBatchSize < 1 || batch.MaxExportBatchSize > batch.MaxQueueSize)
+            {
+                yield return (p + name + ":MaxExportBatchSize", $"is {batch.MaxExportBatchSize}: must be between 1 and {name}:MaxQueueSize ({batch.MaxQueueSize})");
+            }
 
-        if (o.Console.ScheduledDelayMilliseconds < 1)
-        {
-            yield return (p + "Console:ScheduledDelayMilliseconds", $"is {o.Console.ScheduledDelayMilliseconds}: must be at least 1");
+            if (batch.ScheduledDelayMilliseconds < 1)
+            {
+                yield return (p + name + ":ScheduledDelayMilliseconds", $"is {batch.ScheduledDelayMilliseconds}: must be positive");
+            }
         }
 
         var lineLimitValid = o.Json.MaxLineBytes is >= 1024 and <= 262_144;
@@ -243,21 +246,6 @@ internal static partial class LoggingOptionsLoader
         if (o.Redaction.Mode == RedactionMode.Hash && (o.Redaction.HashKey is null || o.Redaction.HashKey.Length < 16))
         {
             yield return (p + "Redaction:HashKey", "must be set to a secret of at least 16 characters when Redaction:Mode is Hash");
-        }
-
-        if (o.Otlp.MaxQueueSize < 1)
-        {
-            yield return (p + "Otlp:MaxQueueSize", $"is {o.Otlp.MaxQueueSize}: must be positive");
-        }
-
-        if (o.Otlp.MaxExportBatchSize < 1 || o.Otlp.MaxExportBatchSize > o.Otlp.MaxQueueSize)
-        {
-            yield return (p + "Otlp:MaxExportBatchSize", $"is {o.Otlp.MaxExportBatchSize}: must be between 1 and Otlp:MaxQueueSize ({o.Otlp.MaxQueueSize})");
-        }
-
-        if (o.Otlp.ScheduledDelayMilliseconds < 1)
-        {
-            yield return (p + "Otlp:ScheduledDelayMilliseconds", $"is {o.Otlp.ScheduledDelayMilliseconds}: must be positive");
         }
 
         // A bare number is read as days ("60" is 60.00:00:00), past what the report's timer accepts.

@@ -35,22 +35,36 @@ internal sealed partial class RecordText(QueryStringRedactor queries, int maxLen
             case Array array when IsPlainValue(array.GetType().GetElementType()!):
                 return array;
             case IEnumerable sequence and not IDictionary:
-                var items = new List<string?>();
-                foreach (var item in sequence)
-                {
-                    if (items.Count == MaxSequenceItems)
-                    {
-                        items.Add(TextSanitizer.TruncationMarker);
-                        break;
-                    }
-
-                    items.Add(item is null ? null : Apply(item as string ?? TextOf(item, renderObjects, ref texts)));
-                }
-
-                return items.ToArray();
+                return TextsOf(sequence, renderObjects, ref texts);
             default:
                 return Apply(TextOf(value, renderObjects, ref texts));
         }
+    }
+
+    // A sequence whose enumeration throws is a placeholder, as a ToString() that throws is: one bad value costs
+    // neither the record nor the caller.
+    private object TextsOf(IEnumerable sequence, bool renderObjects, ref Dictionary<object, string>? texts)
+    {
+        var items = new List<string?>();
+        try
+        {
+            foreach (var item in sequence)
+            {
+                if (items.Count == MaxSequenceItems)
+                {
+                    items.Add(TextSanitizer.TruncationMarker);
+                    break;
+                }
+
+                items.Add(item is null ? null : Apply(item as string ?? TextOf(item, renderObjects, ref texts)));
+            }
+        }
+        catch (Exception ex)
+        {
+            return $"<{sequence.GetType().FullName} enumeration threw {ex.GetType().Name}>";
+        }
+
+        return items.ToArray();
     }
 
     // An object's ToString() may log; a record logged that way does not ask again (it would loop).

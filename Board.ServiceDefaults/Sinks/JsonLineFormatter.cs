@@ -26,7 +26,6 @@ internal sealed class JsonLineFormatter : ILineFormatter
 {
     public const string TruncationMarker = TextSanitizer.TruncationMarker;
     private const string OriginalFormatKey = "{OriginalFormat}";
-    private const int MaxSequenceItems = 128;
 
     /// <summary>The fields every line may have, before any rename.</summary>
     public static IReadOnlyList<string> FixedFieldNames { get; } =
@@ -48,8 +47,6 @@ internal sealed class JsonLineFormatter : ILineFormatter
     // Each field name encoded once per key, renamed where configured; null for a key left out.
     private readonly Dictionary<string, JsonEncodedText?> _names = new(StringComparer.Ordinal);
 
-    // An object's ToString() is asked once per line, however often the line holds it or is written again to fit.
-    private readonly Dictionary<object, string> _texts = new(ReferenceEqualityComparer.Instance);
     private readonly (string Key, JsonEncodedText Name, object Value)[] _resource;
     private readonly JsonEncodedText? _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
 
@@ -84,29 +81,22 @@ internal sealed class JsonLineFormatter : ILineFormatter
     /// <summary>Formats the record as one line, newline included. The span is valid until the next call.</summary>
     public ReadOnlySpan<byte> Format(LogRecord record)
     {
-        try
+        // Shrinking limits until the line fits: first long values, then every value, then only the essentials;
+        // escaping can make a character six bytes, so at the end once more shorter if need be.
+        foreach (var limit in (ReadOnlySpan<int>)[_maxValueLength, Math.Min(_maxValueLength, 512), 64])
         {
-            // Shrinking limits until the line fits: first long values, then every value, then only the essentials;
-            // escaping can make a character six bytes, so at the end once more shorter if need be.
-            foreach (var limit in (ReadOnlySpan<int>)[_maxValueLength, Math.Min(_maxValueLength, 512), 64])
+            if (TryWrite(record, limit, withAttributes: true))
             {
-                if (TryWrite(record, limit, withAttributes: true))
-                {
-                    return _output.WrittenSpan;
-                }
+                return _output.WrittenSpan;
             }
-
-            if (!TryWrite(record, 64, withAttributes: false))
-            {
-                TryWrite(record, 16, withAttributes: false);
-            }
-
-            return _output.WrittenSpan;
         }
-        finally
+
+        if (!TryWrite(record, 64, withAttributes: false))
         {
-            _texts.Clear();
+            TryWrite(record, 16, withAttributes: false);
         }
+
+        return _output.WrittenSpan;
     }
 
     private bool TryWrite(LogRecord record, int maxValue, bool withAttributes)
@@ -280,66 +270,21 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 WriteSequence(sequence, maxValue);
                 break;
             default:
-                WriteText(TextOf(value), maxValue);
+                WriteText(TextSanitizer.TextOf(value), maxValue);
                 break;
         }
     }
 
-    // The items are taken before anything is written: a sequence whose enumeration throws is written as a
-    // placeholder, as a ToString() that throws is, so one bad value costs neither the record nor the caller.
+    // The enrichment hands sequences over as arrays of texts or plain values (see RecordText).
     private void WriteSequence(IEnumerable sequence, int maxValue)
     {
-        var items = new List<object?>();
-        try
-        {
-            foreach (var item in sequence)
-            {
-                if (items.Count == MaxSequenceItems)
-                {
-                    items.Add(TruncationMarker);
-                    break;
-                }
-
-                items.Add(item);
-            }
-        }
-        catch (Exception ex)
-        {
-            WriteText($"<{sequence.GetType().FullName} enumeration threw {ex.GetType().Name}>", maxValue);
-            return;
-        }
-
         _writer.WriteStartArray();
-        foreach (var item in items)
+        foreach (var item in sequence)
         {
-            if (item is IEnumerable and not string)
-            {
-                WriteText(TextOf(item), maxValue);
-            }
-            else
-            {
-                WriteValue(item, maxValue);
-            }
+            WriteValue(item is IEnumerable and not string ? TextSanitizer.TextOf(item) : item, maxValue);
         }
 
         _writer.WriteEndArray();
-    }
-
-    private string TextOf(object value)
-    {
-        // A value type is boxed anew wherever it is read: no box is met twice, so none is kept.
-        if (value.GetType().IsValueType)
-        {
-            return TextSanitizer.TextOf(value);
-        }
-
-        if (!_texts.TryGetValue(value, out var text))
-        {
-            text = TextSanitizer.TextOf(value);
-            _texts[value] = text;
-        }
-
-        return text;
     }
 
     private bool IsResourceKey(string key)

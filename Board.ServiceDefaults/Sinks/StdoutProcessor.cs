@@ -13,7 +13,7 @@ internal sealed class StdoutProcessor(StdoutExporter exporter, ConsoleSinkOption
         exporter,
         maxQueueSize: options.MaxQueueSize,
         scheduledDelayMilliseconds: options.ScheduledDelayMilliseconds,
-        maxExportBatchSize: Math.Min(options.MaxExportBatchSize, options.MaxQueueSize))
+        maxExportBatchSize: options.MaxExportBatchSize)
 {
     public override void OnEnd(LogRecord data)
     {
