@@ -109,6 +109,7 @@ public sealed class JsonLineOptions
         "event_id",
         "ConnectionId",
         "url.scheme",
+        "server.address",
         "network.peer.address",
         "network.protocol.version",
     ];

@@ -141,7 +141,13 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             AddIfAbsent(attributes, new("http.request.method", request.Method));
             AddIfAbsent(attributes, new("url.path", request.Path));
             AddIfAbsent(attributes, new("http.route", request.Route));
-            AddIfAbsent(attributes, new("client.address", request.ClientAddress));
+
+            // The END entry closes what the START entry opened: the client is named there, and request.id joins them.
+            if (data.Attributes is not RequestCompletedState)
+            {
+                AddIfAbsent(attributes, new("client.address", request.ClientAddress));
+            }
+
             AddIfAbsent(attributes, new("request.id", request.RequestId));
         }
 
