@@ -137,8 +137,11 @@ for stack in $STACKS; do
 done
 
 # Waits until stack $1's stdout file has stopped growing (its logger may write from a thread of its own), then adds
-# its lines, bytes and drop notices to the stack's totals and empties it.
-declare -A LINES BYTES NOTICES STARTUP_LINES
+# its lines, bytes and drop notices to the stack's totals and empties it. What the OTLP exporter's HttpClient logs
+# (the template's comes from IHttpClientFactory, with the standard resilience handler: Polly's "Execution attempt"
+# entries) is counted apart: written while a batch is exported, it reaches stdout but never OTLP, where the SDK
+# suppresses what its own export logs.
+declare -A LINES BYTES NOTICES STARTUP_LINES EXPORTER_LINES
 settle_stdout() {
   local file=$OUT/$1.stdout size previous=-1 tries=0 counts
   while size=$(stat -c %s "$file") && [ "$size" != "$previous" ] && [ $tries -lt 20 ]; do
@@ -148,6 +151,7 @@ settle_stdout() {
   LINES[$1]=$((${LINES[$1]:-0} + $(echo "$counts" | awk '{print $1}')))
   BYTES[$1]=$((${BYTES[$1]:-0} + $(echo "$counts" | awk '{print $2}')))
   NOTICES[$1]=$((${NOTICES[$1]:-0} + $(grep -ci 'dropped' "$file" || true)))
+  EXPORTER_LINES[$1]=$((${EXPORTER_LINES[$1]:-0} + $(grep -cE '"Category":"(Polly|System\.Net\.Http\.HttpClient)' "$file" || true)))
   : >"$file"
 }
 otlp_records() {
@@ -227,10 +231,11 @@ for stack in $STACKS; do
 done
 
 # totals: stack requests lines bytes notices startup_lines peak_rss_kb otlp_start otlp_end (- where no OTLP)
+#         exporter_lines
 : >"$OUT/totals.txt"
 for stack in $STACKS; do
   echo "$stack ${REQUESTS[$stack]} ${LINES[$stack]} ${BYTES[$stack]} ${NOTICES[$stack]} ${STARTUP_LINES[$stack]}" \
-    "${PEAK_RSS[$stack]} ${OTLP_START[$stack]:--} ${OTLP_END[$stack]:--}" >>"$OUT/totals.txt"
+    "${PEAK_RSS[$stack]} ${OTLP_START[$stack]:--} ${OTLP_END[$stack]:--} ${EXPORTER_LINES[$stack]}" >>"$OUT/totals.txt"
 done
 
 echo
@@ -243,7 +248,7 @@ awk -f "$ROOT/bench/stats.awk" -f /dev/stdin "$OUT/rows.txt" "$OUT/totals.txt" <
     next
   }
   { order[++stacks] = $1; requests[$1] = $2; lines[$1] = $3; bytes[$1] = $4; notices[$1] = $5
-    startup[$1] = $6; rss[$1] = $7; otlp_start[$1] = $8; otlp_end[$1] = $9 }
+    startup[$1] = $6; rss[$1] = $7; otlp_start[$1] = $8; otlp_end[$1] = $9; exporter[$1] = $10 }
   # The median over the rounds of a stack's req/s over the reference's req/s in the same round.
   function ratio(stack, reference,    r, n, list) {
     if (!((reference, 1) in rps)) return "-"
@@ -264,8 +269,10 @@ awk -f "$ROOT/bench/stats.awk" -f /dev/stdin "$OUT/rows.txt" "$OUT/totals.txt" <
       received = "-"; dropped = "-"
       if (otlp_end[s] != "-") {
         received = sprintf("%.3f", (otlp_end[s] - otlp_start[s]) / requests[s])
-        # Every record that went to stdout was also handed to the OTLP exporter: the difference is what it lost.
-        dropped = sprintf("%d of %d", startup[s] + lines[s] - otlp_end[s], startup[s] + lines[s])
+        # Every record on stdout but the exporter's own lines was also handed to the OTLP exporter: the difference
+        # is what it lost.
+        expected = startup[s] + lines[s] - exporter[s]
+        dropped = sprintf("%d of %d", expected - otlp_end[s], expected)
       }
       printf "| %s | %.0f | %s | %s | %.2f | %.1f | %.0f | %.3f | %.1f | %s | %s | %d |\n", s, of_rounds(rps, s), \
         ratio(s, "bare"), ratio(s, "board-off"), of_rounds(p99, s), cpu_ticks[s] / window_requests[s], \
