@@ -8,7 +8,7 @@ namespace Board.ServiceDefaults.Enrichment;
 /// <summary>
 /// The rules every text of a record follows, applied once before the sinks so that each writes the same value: a
 /// URL quoted anywhere (a redirect's <c>Location</c>, "redirecting to /x?token=...") has its query pass through the
-/// rule of <c>url.query</c>, and no text is longer than <see cref="LoggingOptions.MaxValueLength"/>. An object is
+/// rule of <c>url.query</c>, and no text is longer than <see cref="LoggingOptions.MaxValueLength"/>. An object
 /// or a sequence is turned into text here, so that the rules see what the sinks write.
 /// </summary>
 internal sealed partial class RecordText(QueryStringRedactor queries, int maxLength)
