@@ -67,11 +67,8 @@ public sealed class AppHostModelTests
     [Fact]
     public async Task Without_a_usable_runtime_Auto_starts_no_collector_says_why_and_web_exports_to_the_dashboard()
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         using var runtime = new FakeContainerRuntime(1, "Cannot connect to the fake daemon");
-        Console.Error.WriteLine($"TIMING fake {sw.Elapsed}");
         await using var host = await CreateAsync(runtime.Argument, "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:19999");
-        Console.Error.WriteLine($"TIMING created {sw.Elapsed}");
 
         var notice = Assert.IsType<CollectorNoticeResource>(Resource(host, CollectorName));
         Assert.Contains("Cannot connect to the fake daemon", notice.Reason);
@@ -85,9 +82,7 @@ public sealed class AppHostModelTests
 
         var web = Resource(host, BoardAppHost.WebName);
         AllocateEndpoints(host);
-        Console.Error.WriteLine($"TIMING before env {sw.Elapsed}");
         Assert.Equal("http://localhost:19999", (await Environment(host, web))["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        Console.Error.WriteLine($"TIMING after env {sw.Elapsed}");
         Assert.Empty(web.Annotations.OfType<WaitAnnotation>());
     }
 

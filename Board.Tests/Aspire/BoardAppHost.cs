@@ -87,9 +87,7 @@ public sealed class BoardAppHost : IAsyncDisposable
         if (App is not null)
         {
             // Disposing stops what was started, and is safe for an app that was only built or failed to start.
-            var sw = System.Diagnostics.Stopwatch.StartNew();
             await App.DisposeAsync();
-            Console.Error.WriteLine($"TIMING dispose {sw.Elapsed}\n{Environment.StackTrace}");
         }
         else
         {
