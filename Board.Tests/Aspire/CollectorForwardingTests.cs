@@ -12,6 +12,7 @@ namespace Board.Tests.AspireHost;
 /// (the testing host runs no dashboard to forward to), and its console output, read through ResourceLoggerService,
 /// is what the test asserts on. Needs a container runtime that can pull the collector image; skipped elsewhere.
 /// </summary>
+[Collection(AppHostCollection.Name)]
 public sealed class CollectorForwardingTests
 {
     private const string CollectorName = AppHostModelTests.CollectorName;

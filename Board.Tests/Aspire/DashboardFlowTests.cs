@@ -9,12 +9,13 @@ namespace Board.Tests.AspireHost;
 /// to the dashboard. A user's session goes through web, and every request is read back from the dashboard's
 /// telemetry API with the fields docs/logging.md promises.
 /// </summary>
+[Collection(AppHostCollection.Name)]
 public sealed class DashboardFlowTests
 {
     [Fact]
     public async Task Every_request_of_a_user_session_reaches_the_dashboard_as_START_and_END_records()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(BoardAppHost.TestTimeout);
         var cancellationToken = timeout.Token;
         await using var host = await BoardAppHost.CreateAsync(["--Collector:Mode=None"], enableDashboard: true, cancellationToken);
 
@@ -25,7 +26,7 @@ public sealed class DashboardFlowTests
         // The dashboard says why there is no collector.
         var notice = await app.ResourceNotifications.WaitForResourceAsync(
             AppHostModelTests.CollectorName, e => e.Snapshot.State?.Text is not null, cancellationToken);
-        Assert.Equal("Not started", notice.Snapshot.State!.Text);
+        Assert.Equal("Off (Collector:Mode=None)", notice.Snapshot.State!.Text);
         Assert.Contains("Collector:Mode is None", notice.Snapshot.Properties.Single(p => p.Name == "board.collector.reason").Value as string);
 
         var flow = await BoardFlow.RunAsync(app.GetEndpoint(BoardAppHost.WebName, "http"));
