@@ -6,16 +6,16 @@ namespace Board.AppHost;
 
 /// <summary>
 /// Stands in the dashboard where the collector would be when it is not started, so the reason is on the Resources
-/// page (state and properties), in that row's console log and in the AppHost's own console, not only in a log line
-/// that scrolls away.
+/// page (a state that names it, and the reason in the details a click on the row opens), in that row's console log
+/// and in the AppHost's own console, not only in a log line that scrolls away.
 /// </summary>
-public sealed class CollectorNoticeResource(string name, string reason) : Resource(name)
+public sealed class CollectorNoticeResource(string name, string state, string reason) : Resource(name)
 {
     public const string ResourceType = "OpenTelemetry Collector";
     public const string ReasonProperty = "board.collector.reason";
 
-    /// <summary>The state shown on the Resources page.</summary>
-    public const string State = "Not started";
+    /// <summary>The state shown on the Resources page: why, in a few words.</summary>
+    public string State { get; } = state;
 
     /// <summary>Why the collector is not started and how to get it; the same text in every place it is shown.</summary>
     public string Reason { get; } = reason;
@@ -23,9 +23,12 @@ public sealed class CollectorNoticeResource(string name, string reason) : Resour
 
 public static class CollectorNoticeExtensions
 {
-    /// <summary>Adds the notice with <paramref name="reason"/>; <paramref name="isWarning"/> styles it as a warning.</summary>
+    /// <summary>
+    /// Adds the notice with its <paramref name="state"/> and <paramref name="reason"/>; <paramref name="isWarning"/>
+    /// styles it as a warning.
+    /// </summary>
     public static IResourceBuilder<CollectorNoticeResource> AddCollectorNotice(
-        this IDistributedApplicationBuilder builder, string name, string reason, bool isWarning)
+        this IDistributedApplicationBuilder builder, string name, string state, string reason, bool isWarning)
     {
         var level = isWarning ? LogLevel.Warning : LogLevel.Information;
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
@@ -34,13 +37,13 @@ public static class CollectorNoticeExtensions
             return Task.CompletedTask;
         });
 
-        return builder.AddResource(new CollectorNoticeResource(name, reason))
+        return builder.AddResource(new CollectorNoticeResource(name, state, reason))
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = CollectorNoticeResource.ResourceType,
-                State = new ResourceStateSnapshot(
-                    CollectorNoticeResource.State, isWarning ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Info),
-                Properties = [new ResourcePropertySnapshot(CollectorNoticeResource.ReasonProperty, reason)],
+                State = new ResourceStateSnapshot(state, isWarning ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Info),
+                // Highlighted: the dashboard shows it without "Show all", next to the name and state.
+                Properties = [new ResourcePropertySnapshot(CollectorNoticeResource.ReasonProperty, reason) { DisplayName = "Reason", IsHighlighted = true }],
             })
             .OnInitializeResource((resource, @event, _) =>
             {

@@ -12,6 +12,12 @@ public static class TelemetryPathExtensions
 {
     public const string CollectorName = "otel-collector";
 
+    /// <summary>The collector's state on the Resources page when Auto found no usable container runtime.</summary>
+    public const string NoRuntimeState = "No container runtime";
+
+    /// <summary>The collector's state on the Resources page when Collector:Mode is None.</summary>
+    public static readonly string TurnedOffState = $"Off ({CollectorModeSetting.Key}=None)";
+
     public const string HowToGetTheCollector =
         "To run it through the collector, install and start Docker Engine or Podman, then start the AppHost again.";
 
@@ -33,11 +39,13 @@ public static class TelemetryPathExtensions
         }
 
         string? reason = null;
+        var state = "";
         if (mode == CollectorMode.Auto)
         {
             var runtime = ContainerRuntimeProbe.Probe(configuration);
             if (!runtime.IsUsable)
             {
+                state = NoRuntimeState;
                 reason = $"No container runtime is usable ({runtime.Detail}), so the OpenTelemetry Collector is not started "
                     + $"and {project.Resource.Name} sends its logs, traces and metrics straight to the dashboard. "
                     + HowToGetTheCollector + $" {CollectorModeSetting.Key}=None skips the collector without this check; "
@@ -46,6 +54,7 @@ public static class TelemetryPathExtensions
         }
         else if (mode == CollectorMode.None)
         {
+            state = TurnedOffState;
             reason = $"{CollectorModeSetting.Key} is None (from {ConfigurationSourceLocator.Describe(configuration, CollectorModeSetting.Key)}), "
                 + $"so the OpenTelemetry Collector is not started and {project.Resource.Name} sends its telemetry straight to the dashboard.";
         }
@@ -58,7 +67,7 @@ public static class TelemetryPathExtensions
                     $"{CollectorExtensions.CloudWatchEnabledKey} is true, but only the collector sends to CloudWatch Logs. {reason}");
             }
 
-            builder.AddCollectorNotice(CollectorName, reason, isWarning: mode == CollectorMode.Auto);
+            builder.AddCollectorNotice(CollectorName, state, reason, isWarning: mode == CollectorMode.Auto);
             return project;
         }
 

@@ -76,9 +76,11 @@ public sealed class AppHostModelTests
         Assert.Empty(Model(host).Resources.OfType<ContainerResource>());
 
         var snapshot = Assert.Single(notice.Annotations.OfType<ResourceSnapshotAnnotation>()).InitialSnapshot;
-        Assert.Equal(CollectorNoticeResource.State, snapshot.State?.Text);
+        Assert.Equal("No container runtime", snapshot.State?.Text);
         Assert.Equal(KnownResourceStateStyles.Warn, snapshot.State?.Style);
-        Assert.Equal(notice.Reason, snapshot.Properties.Single(p => p.Name == CollectorNoticeResource.ReasonProperty).Value);
+        var reason = snapshot.Properties.Single(p => p.Name == CollectorNoticeResource.ReasonProperty);
+        Assert.Equal(notice.Reason, reason.Value);
+        Assert.True(reason.IsHighlighted, "the reason is not in the dashboard's default details view");
 
         var web = Resource(host, BoardAppHost.WebName);
         AllocateEndpoints(host);

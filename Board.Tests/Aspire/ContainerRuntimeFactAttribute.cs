@@ -14,6 +14,9 @@ public sealed class ContainerRuntimeFactAttribute : FactAttribute
     private static readonly Lazy<ContainerRuntimeStatus> s_status = new(() =>
         ContainerRuntimeProbe.Probe(new ConfigurationBuilder().AddEnvironmentVariables().Build()));
 
+    /// <summary>Whether this machine has a container runtime the AppHost's Auto mode would use.</summary>
+    public static bool MachineHasUsableRuntime => s_status.Value.IsUsable;
+
     public ContainerRuntimeFactAttribute()
     {
         if (!s_status.Value.IsUsable)

@@ -5,12 +5,14 @@ using Microsoft.Playwright;
 namespace Board.Tests.AspireHost;
 
 /// <summary>
-/// (d) The dashboard as a person sees it: Debian's Chromium, driven by Playwright, signs in with the login URL the
-/// AppHost prints and opens web's Structured logs page, which shows the START and END entries of a request the test
-/// has just made, and the Resources page, which shows why the collector is not running. Both pages are saved as
-/// screenshots in the test's output folder, and with BOARD_DASHBOARD_SCREENSHOTS set to a folder, there too: the
-/// pictures in docs/ are made that way.
+/// (d) The dashboard as a person sees it on a machine without a container runtime: Debian's Chromium, driven by
+/// Playwright, signs in with the login URL the AppHost prints; the Resources page has no certificate banner and says
+/// why the collector is not running, in its state and in the details of its row; web's Structured logs page shows the
+/// START and END entries of a request the test has just made. Both pages are saved as screenshots in the test's
+/// output folder, and with BOARD_DASHBOARD_SCREENSHOTS set to a folder, there too: the pictures in docs/ are made
+/// that way.
 /// </summary>
+[Collection(AppHostCollection.Name)]
 public sealed class DashboardBrowserTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
@@ -20,9 +22,12 @@ public sealed class DashboardBrowserTests
     {
         Assert.True(File.Exists(BrowserTests.ChromiumPath),
             $"{BrowserTests.ChromiumPath} is missing: install Debian's chromium package (apt-get install chromium), as .ci/run does.");
-        using var timeout = new CancellationTokenSource(BoardAppHost.StartTimeout);
+        using var timeout = new CancellationTokenSource(BoardAppHost.TestTimeout);
         var cancellationToken = timeout.Token;
-        await using var host = await BoardAppHost.CreateAsync(["--Collector:Mode=None"], enableDashboard: true, cancellationToken);
+        // Auto, as a newcomer runs it: this machine's own answer where it has no runtime, a stopped one's elsewhere.
+        using var runtime = new FakeContainerRuntime(1, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?");
+        string[] args = ContainerRuntimeFactAttribute.MachineHasUsableRuntime ? [runtime.Argument] : [];
+        await using var host = await BoardAppHost.CreateAsync(args, enableDashboard: true, cancellationToken);
         var app = await host.StartAsync(cancellationToken);
 
         // A path no page has: its START and END entries are easy to find, and its END is a Warning (404).
@@ -50,10 +55,14 @@ public sealed class DashboardBrowserTests
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
         page.SetDefaultTimeout((float)s_timeout.TotalMilliseconds);
 
-        // The login URL sets the dashboard's auth cookie and redirects to the Resources page.
+        // The login URL sets the dashboard's auth cookie and redirects to the Resources page. The collector's row
+        // names the reason; a click on it opens its details, which show the whole reason without "Show all".
         await page.GotoAsync(login.ToString());
         var collectorRow = page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = AppHostModelTests.CollectorName });
-        await SeeAsync(page, "aspire-resources.png", collectorRow.GetByText("Not started"));
+        await collectorRow.GetByText("No container runtime", new LocatorGetByTextOptions { Exact = true }).WaitForAsync();
+        await collectorRow.GetByText(AppHostModelTests.CollectorName, new LocatorGetByTextOptions { Exact = true }).First.ClickAsync();
+        await SeeAsync(page, "aspire-resources.png", page.GetByText("so the OpenTelemetry Collector is not started"));
+        Assert.Equal(0, await page.GetByText("No trusted development certificate").CountAsync());
 
         // web's Structured logs page, filtered to the request as a person would search for it.
         await page.GotoAsync(new Uri(login, $"/structuredlogs/resource/{BoardAppHost.WebName}").ToString());
