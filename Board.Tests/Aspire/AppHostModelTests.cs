@@ -89,6 +89,25 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
+    public async Task No_resource_asks_for_a_development_certificate_so_the_http_profile_shows_no_certificate_warning()
+    {
+        await using var host = await CreateAsync("--Collector:Mode=None");
+
+        // Aspire warns at start, and the dashboard shows a banner, when no trusted development certificate exists and a
+        // resource has an https endpoint or a certificate callback that WithoutHttpsCertificate() has not turned off
+        // (DcpHost.ResourceUsesTls). Those annotations are experimental in Aspire 13.6.
+#pragma warning disable ASPIRECERTIFICATES001
+        foreach (var resource in Model(host).Resources)
+        {
+            Assert.DoesNotContain(resource.Annotations.OfType<EndpointAnnotation>(), e => e.UriScheme == "https");
+            var turnedOff = resource.Annotations.OfType<HttpsCertificateAnnotation>().LastOrDefault() is { UseDeveloperCertificate: false or null, Certificate: null };
+            Assert.True(!resource.Annotations.OfType<HttpsCertificateConfigurationCallbackAnnotation>().Any() || turnedOff,
+                $"{resource.Name} would be given a development certificate");
+        }
+#pragma warning restore ASPIRECERTIFICATES001
+    }
+
+    [Fact]
     public async Task With_a_usable_runtime_Auto_starts_the_collector()
     {
         using var runtime = new FakeContainerRuntime(0, "");
