@@ -11,7 +11,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Logging.Debug;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 
 namespace Board.ServiceDefaults;
@@ -24,7 +23,7 @@ namespace Board.ServiceDefaults;
 /// </summary>
 internal static class LoggingPipeline
 {
-    public static void Add(IHostApplicationBuilder builder, OpenTelemetryBuilder openTelemetry, LoggingOptions options, Action<OtlpExporterOptions> ownHttpClient)
+    public static void Add(IHostApplicationBuilder builder, OpenTelemetryBuilder openTelemetry, LoggingOptions options)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -91,9 +90,10 @@ internal static class LoggingPipeline
 
                 if (exportLogs)
                 {
+                    var forLogs = OtlpExport.ForSignal(configuration, "LOGS");
                     logging.AddOtlpExporter((exporter, processor) =>
                     {
-                        ownHttpClient(exporter);
+                        forLogs(exporter);
                         OtlpExport.ConfigureBatch(processor, options.Otlp, configuration);
                     });
                 }
