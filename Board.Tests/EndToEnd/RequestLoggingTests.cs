@@ -36,7 +36,7 @@ public abstract partial class RequestLoggingTests<TFixture>(TFixture fixture) wh
                 Assert.Equal($"Incoming {request.Method} request to {request.Path}", start.Message);
                 Assert.Equal("Incoming {http.request.method} request to {url.path}", start.Template);
                 Assert.Matches(
-                    $"^{request.Method} {Regex.Escape(request.Path)} completed with status {request.Status} in [0-9]+(\\.[0-9]+)? ms$",
+                    $"^{request.Method} {Regex.Escape(request.Path)} completed with status {request.Status}$",
                     end.Message);
                 Assert.Equal("Information", start.Level);
                 Assert.True(BoardWebFixture.HasMarker(start, request.Marker), $"{sink} START of {request.Name} lost its query: {start}");
