@@ -11,15 +11,11 @@ public sealed class DeployFilesTests
 
     private static JsonElement Json(params string[] path) => JsonDocument.Parse(RepoFiles.Read(path)).RootElement;
 
-    private static JsonElement TaskDefinition => Json("deploy", "ecs-task-definition.json");
+    private static JsonElement TaskDefinition => EcsTaskDefinition.Root;
 
-    private static JsonElement Container(string name) =>
-        TaskDefinition.GetProperty("containerDefinitions").EnumerateArray()
-            .Single(c => c.GetProperty("name").GetString() == name);
+    private static JsonElement Container(string name) => EcsTaskDefinition.Container(name);
 
-    private static Dictionary<string, string> EnvironmentOf(string container) =>
-        Container(container).GetProperty("environment").EnumerateArray()
-            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString()!);
+    private static Dictionary<string, string> EnvironmentOf(string container) => EcsTaskDefinition.EnvironmentOf(container);
 
     private static IEnumerable<JsonElement> Statements(string policy) =>
         Json("deploy", "iam", policy).GetProperty("Statement").EnumerateArray();
