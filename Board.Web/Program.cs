@@ -71,6 +71,9 @@ var app = builder.Build();
 
 DatabaseInitializer.Initialize(app.Services);
 
+// First, so that every redirect below it (pages, the cookie handler, the error pages) has a target the server can send.
+app.UseMiddleware<LocationEncodingMiddleware>();
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
