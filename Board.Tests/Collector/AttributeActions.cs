@@ -7,7 +7,9 @@ namespace Board.Tests.Collector;
 /// internal/coreinternal/attraction/attraction.go <c>AttrProc.Process</c>), applied in order to one attribute map:
 /// <c>delete</c> removes <c>key</c> and every key <c>pattern</c> matches (Go's <c>MatchString</c>: anywhere in the
 /// key); <c>insert</c> sets <c>key</c> only where it is missing, <c>update</c> only where it is present, <c>upsert</c>
-/// either way, each from <c>value</c> or <c>from_attribute</c> (nothing happens when that attribute is missing).
+/// either way, each from <c>value</c> or <c>from_attribute</c> (nothing happens when that attribute is missing);
+/// <c>extract</c> sets one attribute per named group of <c>pattern</c> from the string value of <c>key</c>, when it
+/// matches (<c>extractAttributes</c>).
 /// Any other action, or a value source this model does not know, is refused rather than guessed.
 /// </summary>
 internal static class AttributeActions
@@ -35,6 +37,24 @@ internal static class AttributeActions
                         foreach (var name in result.Keys.Where(name => regex.IsMatch(name)).ToList())
                         {
                             result.Remove(name);
+                        }
+                    }
+
+                    break;
+                case "extract":
+                    // Named groups only (the processor refuses others); each one found is set, overwriting.
+                    if (key is null || !result.TryGetValue(key, out var original) || original is not string source)
+                    {
+                        break;
+                    }
+
+                    var extraction = new Regex(Assert.IsType<string>(Text(action, "pattern")), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+                    var match = extraction.Match(source);
+                    if (match.Success)
+                    {
+                        foreach (var group in match.Groups.Values.Skip(1))
+                        {
+                            result[group.Name] = group.Value;
                         }
                     }
 

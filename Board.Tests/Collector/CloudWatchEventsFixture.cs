@@ -6,7 +6,8 @@ using Board.Tests.Resources;
 namespace Board.Tests.Collector;
 
 /// <summary>One request's START and END entries as Board sent them over OTLP, and as CloudWatch stores them.</summary>
-public sealed record RequestEvents(string Name, ReceivedLogRecord Start, ReceivedLogRecord End, string StartEvent, string EndEvent, string LogStream)
+public sealed record RequestEvents(
+    string Name, string? UserAgent, ReceivedLogRecord Start, ReceivedLogRecord End, string StartEvent, string EndEvent, string LogStream)
 {
     /// <summary>Both events as CloudWatch counts them (26 bytes each included).</summary>
     public int BilledBytes => CloudWatchLogsEvent.BilledBytes(StartEvent) + CloudWatchLogsEvent.BilledBytes(EndEvent);
@@ -14,16 +15,23 @@ public sealed record RequestEvents(string Name, ReceivedLogRecord Start, Receive
 
 /// <summary>
 /// Board.Web in Production, described as an ECS task (a stand-in task metadata endpoint, a Fargate task id of 32 hex
-/// digits) and with the variables of the task definition that shape its records, exporting OTLP to the test receiver.
-/// A few requests are sent; each one's START and END records go through the logs pipeline that the task definition's
-/// collector variables select in otel-collector-config.yaml (<see cref="CollectorLogsPipeline"/>) and then through
-/// the awscloudwatchlogs exporter's serialization (<see cref="CloudWatchLogsEvent"/>).
+/// digits) and with the variables of the task definition that shape its records, exporting OTLP to the test receiver;
+/// then the peers benchmark's Board app (bench/peers/Board) the same way. A few requests are sent to each; each one's
+/// START and END records go through the logs pipeline that the task definition's collector variables select in
+/// otel-collector-config.yaml (<see cref="CollectorLogsPipeline"/>) and then through the awscloudwatchlogs exporter's
+/// serialization (<see cref="CloudWatchLogsEvent"/>).
 /// </summary>
 public sealed class CloudWatchEventsFixture : IAsyncLifetime
 {
     public const string TaskId = "8f4c3b2a1d0e4f6a9b7c5d3e1f2a4b6c";
     public const string BrowserUserAgent =
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    public const string CurlUserAgent = "curl/8.5.0";
+    public const string BrowserRequest = "page view, browser";
+    public const string CurlRequest = "page view, curl";
+
+    /// <summary>The peers benchmark's request as wrk sends it: GET /hello with a Host header and no user agent.</summary>
+    public const string PeersRequest = "peers GET /hello";
 
     private const string Account = "123456789012";
     private const string Region = "eu-west-1";
@@ -38,7 +46,6 @@ public sealed class CloudWatchEventsFixture : IAsyncLifetime
     private readonly List<RequestEvents> _requests = [];
     private FakeEcsMetadataServer? _metadata;
     private OtlpReceiver? _receiver;
-    private BoardWebProcess? _app;
 
     public IReadOnlyList<RequestEvents> Requests => _requests;
 
@@ -51,31 +58,24 @@ public sealed class CloudWatchEventsFixture : IAsyncLifetime
     {
         _metadata = await FakeEcsMetadataServer.StartAsync(FakeEcsMetadataServer.Behaviour.Good, Cluster, TaskArn);
         _receiver = await OtlpReceiver.StartNewAsync();
-        var options = new BoardWebProcessOptions { StartupTimeout = TimeSpan.FromSeconds(90) };
-        var task = EcsTaskDefinition.EnvironmentOf("board-web");
-        foreach (var name in RecordShapingVariables)
+
+        await using (var web = await StartAsync(assemblyPath: null))
         {
-            options.EnvironmentVariables[name] = task[name];
+            await SendAsync(web, BrowserRequest, "/b/welcome", BrowserUserAgent);
+            await SendAsync(web, CurlRequest, "/b/welcome", CurlUserAgent);
+            await SendAsync(web, "page with a query, curl", "/b/welcome?page=2&token=abc", CurlUserAgent);
+            await SendAsync(web, "not found, curl", "/no-such-page", CurlUserAgent);
         }
 
-        options.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = _receiver.GrpcEndpoint.GetLeftPart(UriPartial.Authority);
-        options.EnvironmentVariables["OTEL_BLRP_SCHEDULE_DELAY"] = "100";
-        options.EnvironmentVariables["StructuredLogging__Redaction__HashKey"] = "0123456789abcdef0123456789abcdef";
-        options.EnvironmentVariables["ECS_CONTAINER_METADATA_URI_V4"] = _metadata.Uri;
-        _app = await BoardWebProcess.StartHealthyAsync(options);
-
-        await SendAsync("page view", "/b/welcome", BrowserUserAgent);
-        await SendAsync("no user agent", "/b/welcome", userAgent: null);
-        await SendAsync("not found", "/no-such-page", BrowserUserAgent);
+        var peers = BoardWebProcess.BuiltAssemblyPath(Path.Combine(BoardWebProcess.RepositoryRoot, "bench", "peers", "Board"), "Peers.Board");
+        await using (var app = await StartAsync(peers))
+        {
+            await SendAsync(app, PeersRequest, "/hello", userAgent: null);
+        }
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
         if (_receiver is not null)
         {
             await _receiver.DisposeAsync();
@@ -87,10 +87,26 @@ public sealed class CloudWatchEventsFixture : IAsyncLifetime
         }
     }
 
-    private async Task SendAsync(string name, string path, string? userAgent)
+    private Task<BoardWebProcess> StartAsync(string? assemblyPath)
+    {
+        var options = new BoardWebProcessOptions { AssemblyPath = assemblyPath, StartupTimeout = TimeSpan.FromSeconds(90) };
+        var task = EcsTaskDefinition.EnvironmentOf("board-web");
+        foreach (var name in RecordShapingVariables)
+        {
+            options.EnvironmentVariables[name] = task[name];
+        }
+
+        options.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = _receiver!.GrpcEndpoint.GetLeftPart(UriPartial.Authority);
+        options.EnvironmentVariables["OTEL_BLRP_SCHEDULE_DELAY"] = "100";
+        options.EnvironmentVariables["StructuredLogging__Redaction__HashKey"] = "0123456789abcdef0123456789abcdef";
+        options.EnvironmentVariables["ECS_CONTAINER_METADATA_URI_V4"] = _metadata!.Uri;
+        return BoardWebProcess.StartHealthyAsync(options);
+    }
+
+    private async Task SendAsync(BoardWebProcess app, string name, string path, string? userAgent)
     {
         var seen = _receiver!.LogRecords.Where(IsRequestEntry).Select(r => r.TraceId).ToHashSet();
-        using (var client = _app!.CreateClient())
+        using (var client = app.CreateClient())
         {
             if (userAgent is not null)
             {
@@ -114,15 +130,16 @@ public sealed class CloudWatchEventsFixture : IAsyncLifetime
         Assert.Equal("awscloudwatchlogs", exporter);
         var exporterConfig = config.Map("exporters", exporter);
         // CloudWatchLogsEvent is the exporter's shape without raw_log (raw_log writes the body alone).
-        Assert.False(exporterConfig.TryGetValue("raw_log", out var raw) && (string?)raw == "true", "raw_log is not modelled");
+        Assert.False(exporterConfig.ContainsKey("raw_log"), "raw_log is not modelled");
 
         var processors = logs.Names("processors");
         var exportedStart = CollectorLogsPipeline.Apply(config, processors, start, CollectorDetected);
         var exportedEnd = CollectorLogsPipeline.Apply(config, processors, end, CollectorDetected);
-        var stream = CloudWatchLogsEvent.ResolveName((string)exporterConfig["log_stream_name"]!, exportedEnd.ResourceAttributes);
-        Assert.Equal(stream, CloudWatchLogsEvent.ResolveName((string)exporterConfig["log_stream_name"]!, exportedStart.ResourceAttributes));
+        var streamName = (string)exporterConfig["log_stream_name"]!;
+        var stream = CloudWatchLogsEvent.ResolveName(streamName, exportedEnd.ResourceAttributes);
+        Assert.Equal(stream, CloudWatchLogsEvent.ResolveName(streamName, exportedStart.ResourceAttributes));
         _requests.Add(new RequestEvents(
-            name, start, end, CloudWatchLogsEvent.Message(exportedStart), CloudWatchLogsEvent.Message(exportedEnd), stream));
+            name, userAgent, start, end, CloudWatchLogsEvent.Message(exportedStart), CloudWatchLogsEvent.Message(exportedEnd), stream));
     }
 
     private static bool IsRequestEntry(ReceivedLogRecord record) => record.ScopeName == "Board.Requests";
