@@ -130,6 +130,16 @@ public sealed partial class CloudWatchEventTests(CloudWatchEventsFixture fixture
         }
     }
 
+    [Fact]
+    public void The_documented_event_has_the_fields_of_the_peers_requests_END_event_in_its_order()
+    {
+        var example = Regex.Match(RepoFiles.Read("deploy", "cloudwatch-insights-queries.md"), "A collector event.+?```json\n(?<event>.+?)\n```", RegexOptions.Singleline);
+        Assert.True(example.Success, "the example event is missing");
+        var end = fixture.Request(CloudWatchEventsFixture.PeersRequest).EndEvent;
+        Assert.Equal(Flatten(end).Keys, Flatten(example.Groups["event"].Value).Keys);
+        Assert.Equal(Flatten(end)["resource.TaskId"].GetString(), Flatten(example.Groups["event"].Value)["resource.TaskId"].GetString());
+    }
+
     /// <summary>The backticked names of docs/logging.md's "START fields:" and "END fields:" paragraphs.</summary>
     private static (HashSet<string> Start, HashSet<string> End) PromisedFields()
     {
