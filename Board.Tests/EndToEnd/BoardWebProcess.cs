@@ -37,6 +37,12 @@ public sealed class BoardWebProcessOptions
 
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Where else Board.Web's "Now listening on" record can be read, for a configuration that keeps it off stdout
+    /// (the stdout fallback sends it over OTLP): given the pattern, returns the first match or null.
+    /// </summary>
+    public Func<System.Text.RegularExpressions.Regex, string?>? ListeningOnElsewhere { get; set; }
+
     /// <summary>How long a graceful stop may take before the process is killed.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
@@ -246,6 +252,11 @@ public sealed partial class BoardWebProcess : IAsyncDisposable
                 await DrainOutputAsync();
                 throw new InvalidOperationException(
                     $"Board.Web exited with code {_process.ExitCode} before /health answered.{Describe()}");
+            }
+
+            if (_baseAddress is null && _options.ListeningOnElsewhere?.Invoke(ListeningOn()) is { } elsewhere)
+            {
+                _baseAddress = new Uri(elsewhere);
             }
 
             if (_baseAddress is null)
