@@ -23,13 +23,20 @@ public sealed partial class CloudWatchEventTests(CloudWatchEventsFixture fixture
         ["http.response.body.size", "http.request.aborted", "exception.type", "exception.message", "exception.stacktrace"];
 
     [Fact]
-    public void The_peers_benchmark_request_costs_at_most_1000_bytes_and_a_longer_one_costs_its_extra_bytes()
+    public void Stdout_gets_nothing_and_the_peers_request_costs_at_most_1000_bytes_a_longer_one_its_extra_bytes()
     {
         foreach (var request in fixture.Requests)
         {
             output.WriteLine($"{request.Name}: {request.BilledBytes} bytes (stream {request.LogStream})");
             output.WriteLine(request.StartEvent);
             output.WriteLine(request.EndEvent);
+        }
+
+        // With the task definition's fallback on and the collector taking every record, stdout (/ecs/board/web) gets
+        // nothing of a request.
+        foreach (var request in fixture.Requests)
+        {
+            Assert.True(request.StdoutLines.Count == 0, $"{request.Name} on stdout:\n{string.Join('\n', request.StdoutLines)}");
         }
 
         var peers = fixture.Request(CloudWatchEventsFixture.PeersRequest);

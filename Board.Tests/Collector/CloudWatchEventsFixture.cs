@@ -7,7 +7,8 @@ namespace Board.Tests.Collector;
 
 /// <summary>One request's START and END entries as Board sent them over OTLP, and as CloudWatch stores them.</summary>
 public sealed record RequestEvents(
-    string Name, string? UserAgent, ReceivedLogRecord Start, ReceivedLogRecord End, string StartEvent, string EndEvent, string LogStream)
+    string Name, string? UserAgent, ReceivedLogRecord Start, ReceivedLogRecord End, string StartEvent, string EndEvent, string LogStream,
+    IReadOnlyList<string> StdoutLines)
 {
     /// <summary>Both events as CloudWatch counts them (26 bytes each included).</summary>
     public int BilledBytes => CloudWatchLogsEvent.BilledBytes(StartEvent) + CloudWatchLogsEvent.BilledBytes(EndEvent);
@@ -38,10 +39,13 @@ public sealed class CloudWatchEventsFixture : IAsyncLifetime
     private const string Cluster = "board-cluster";
     private static readonly string TaskArn = $"arn:aws:ecs:{Region}:{Account}:task/{Cluster}/{TaskId}";
 
-    // The variables of board-web in deploy/ecs-task-definition.json that decide what a record carries; the OTLP
-    // endpoint is the receiver's, the hash key a test key.
+    // The variables of board-web in deploy/ecs-task-definition.json that decide what a record carries and where it
+    // goes; the OTLP endpoint is the receiver's, the hash key a test key.
     private static readonly string[] RecordShapingVariables =
-        ["ASPNETCORE_ENVIRONMENT", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_RESOURCE_ATTRIBUTES"];
+    [
+        "ASPNETCORE_ENVIRONMENT", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_RESOURCE_ATTRIBUTES",
+        "StructuredLogging__Console__Fallback",
+    ];
 
     private readonly List<RequestEvents> _requests = [];
     private FakeEcsMetadataServer? _metadata;
@@ -100,6 +104,12 @@ public sealed class CloudWatchEventsFixture : IAsyncLifetime
         options.EnvironmentVariables["OTEL_BLRP_SCHEDULE_DELAY"] = "100";
         options.EnvironmentVariables["StructuredLogging__Redaction__HashKey"] = "0123456789abcdef0123456789abcdef";
         options.EnvironmentVariables["ECS_CONTAINER_METADATA_URI_V4"] = _metadata!.Uri;
+
+        // With the fallback on, the host's records go over OTLP only: this app's are those after the ones before it.
+        var earlier = _receiver.LogRecords.Count;
+        options.ListeningOnElsewhere = pattern => _receiver.LogRecords.Skip(earlier)
+            .Select(r => r.Body is { } body ? pattern.Match(body) : null)
+            .FirstOrDefault(m => m is { Success: true })?.Groups["address"].Value;
         return BoardWebProcess.StartHealthyAsync(options);
     }
 
@@ -138,8 +148,10 @@ public sealed class CloudWatchEventsFixture : IAsyncLifetime
         var streamName = (string)exporterConfig["log_stream_name"]!;
         var stream = CloudWatchLogsEvent.ResolveName(streamName, exportedEnd.ResourceAttributes);
         Assert.Equal(stream, CloudWatchLogsEvent.ResolveName(streamName, exportedStart.ResourceAttributes));
+        // Once OTLP has the END entry, stdout has written whatever it was going to write of the request.
+        var stdout = app.StandardOutput.Where(line => line.Contains(start.TraceId!, StringComparison.Ordinal)).ToList();
         _requests.Add(new RequestEvents(
-            name, userAgent, start, end, CloudWatchLogsEvent.Message(exportedStart), CloudWatchLogsEvent.Message(exportedEnd), stream));
+            name, userAgent, start, end, CloudWatchLogsEvent.Message(exportedStart), CloudWatchLogsEvent.Message(exportedEnd), stream, stdout));
     }
 
     private static bool IsRequestEntry(ReceivedLogRecord record) => record.ScopeName == "Board.Requests";
