@@ -1,11 +1,17 @@
 using Board.ServiceDefaults;
 using Board.ServiceDefaults.Configuration;
+using Board.ServiceDefaults.Drops;
 using Board.ServiceDefaults.Requests;
 using Board.ServiceDefaults.Resources;
+using Board.ServiceDefaults.Sinks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -32,14 +38,29 @@ public static class Extensions
         var startupFilters = new OutermostStartupFilters(builder.Services);
         TrustedProxies.Add(options.ForwardedHeaders, startupFilters);
 
-        var startupWarnings = new StartupWarnings();
+        // One redactor for every place a URL is written: the START entry, the framework's entries, the spans.
+        var queryRedactor = new QueryStringRedactor(options.Requests.AllowedQueryKeys);
+        builder.Services.AddSingleton(queryRedactor);
+
+        var ownProviders = !options.AutoInstrumentation;
+        if (ownProviders)
+        {
+            OtlpExport.ApplyRetryDefault(builder.Configuration, options.Otlp);
+        }
+
+        var openTelemetry = AddOpenTelemetryResource(builder, options);
+        var ownHttpClient = OtlpExport.OwnHttpClient(builder.Configuration);
         if (options.Enabled)
         {
-            LoggingPipeline.AddServices(builder, options);
+            LoggingPipeline.Add(builder, openTelemetry, options, ownHttpClient);
             RequestLoggingSetup.Add(builder, options.Requests, options.ForwardedHeaders, startupFilters);
         }
 
-        OpenTelemetrySetup.Add(builder, options, startupWarnings);
+        // With an auto-instrumentation agent the agent owns traces, metrics and OTLP.
+        if (ownProviders)
+        {
+            AddTracesAndMetrics(builder, openTelemetry, new TraceUrls(queryRedactor, options.MaxValueLength), ownHttpClient);
+        }
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -52,6 +73,54 @@ public static class Extensions
         });
 
         return builder;
+    }
+
+    // One resource for all three signals. The ECS detector runs while the providers are built, before there is a
+    // logger to report to: its warnings wait for a hosted service.
+    private static OpenTelemetryBuilder AddOpenTelemetryResource(IHostApplicationBuilder builder, LoggingOptions options)
+    {
+        var startupWarnings = new StartupWarnings();
+        builder.Services.AddSingleton(startupWarnings);
+        builder.Services.AddHostedService<StartupWarningsReporter>();
+
+        var host = new HostResourceDetector();
+        var ecs = new EcsResourceDetector(builder.Configuration[EcsResourceDetector.MetadataUriVariable], options.Ecs.Timeout, startupWarnings);
+        return builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => ServiceResource.Configure(resource, builder.Environment, host, ecs));
+    }
+
+    // The ASP.NET Core, HttpClient and runtime instrumentation, exported over OTLP where the standard variables say so.
+    private static void AddTracesAndMetrics(IHostApplicationBuilder builder, OpenTelemetryBuilder openTelemetry, TraceUrls urls, Action<OtlpExporterOptions> ownHttpClient)
+    {
+        var configuration = builder.Configuration;
+        openTelemetry
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(DroppedRecordCounter.MeterName);
+                if (OtlpExport.IsConfigured(configuration, "METRICS"))
+                {
+                    metrics.AddOtlpExporter(ownHttpClient);
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(builder.Environment.ApplicationName)
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(HealthEndpointPath) &&
+                            !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                        o.EnrichWithHttpRequest = urls.OnIncoming;
+                    })
+                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = urls.OnOutgoing);
+                if (OtlpExport.IsConfigured(configuration, "TRACES"))
+                {
+                    tracing.AddOtlpExporter(ownHttpClient);
+                }
+            });
     }
 
     /// <summary>

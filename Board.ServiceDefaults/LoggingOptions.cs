@@ -26,6 +26,12 @@ public sealed class LoggingOptions
     public EcsMetadataOptions Ecs { get; set; } = new();
 
     /// <summary>How often a warning reports the records any sink dropped since the last one.</summary>
+    /// <summary>
+    /// Longest text a record carries, in every sink alike: a longer value or message is cut, with a marker. Client
+    /// text (a path, a user agent, a query) can be of any length; one bound keeps stdout and OTLP in agreement.
+    /// </summary>
+    public int MaxValueLength { get; set; } = 4096;
+
     public TimeSpan DropReportInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -45,15 +51,31 @@ public enum ConsoleFormat
     None,
 }
 
-public sealed class ConsoleSinkOptions
+/// <summary>The SDK batch processor's settings, for each sink's own processor.</summary>
+public abstract class BatchSinkOptions
+{
+    /// <summary>
+    /// Records that may wait for the exporter. Past this, records are dropped and counted rather than blocking the
+    /// request that logged them.
+    /// </summary>
+    public int MaxQueueSize { get; set; } = 65_536;
+
+    /// <summary>
+    /// Records per export. No more than the SDK's pool of 2,048 records: the records of a larger batch are allocated
+    /// anew.
+    /// </summary>
+    public int MaxExportBatchSize { get; set; } = 2_048;
+
+    /// <summary>Milliseconds a record may wait before its batch is exported; a full batch is exported at once.</summary>
+    public abstract int ScheduledDelayMilliseconds { get; set; }
+}
+
+public sealed class ConsoleSinkOptions : BatchSinkOptions
 {
     public ConsoleFormat Format { get; set; } = ConsoleFormat.Auto;
 
-    /// <summary>
-    /// Bytes of formatted lines that may wait for stdout. Past this, lines are dropped and counted
-    /// rather than blocking the request that logged them.
-    /// </summary>
-    public int MaxPendingBytes { get; set; } = 32 * 1024 * 1024;
+    /// <summary>Short, so that a line reaches the console while someone watches it.</summary>
+    public override int ScheduledDelayMilliseconds { get; set; } = 200;
 }
 
 public sealed class JsonLineOptions
@@ -70,20 +92,26 @@ public sealed class JsonLineOptions
     /// </summary>
     public int MaxLineBytes { get; set; } = 16 * 1024;
 
-    /// <summary>Longest string value written before it is truncated with a marker.</summary>
-    public int MaxValueLength { get; set; } = 4096;
 
-    /// <summary>Resource attributes repeated on every line (the seed put hostname and process id on each).</summary>
-    public List<string> ResourceAttributes { get; set; } =
+    /// <summary>
+    /// Resource attributes repeated on every line. OTLP carries the whole resource once per batch; a line has only
+    /// these, so that each record says who wrote it without paying for the rest on every line.
+    /// </summary>
+    public List<string> ResourceAttributes { get; set; } = ["service.name", "host.name", "process.pid"];
+
+    /// <summary>
+    /// Fields left off the line (names before any rename): fixed fields such as <c>message_template</c> or
+    /// <c>event_id</c>, or attributes. They still travel over OTLP. A configured list replaces the default.
+    /// </summary>
+    public List<string> OmitFields { get; set; } =
     [
-        "service.name",
-        "service.version",
-        "service.instance.id",
-        "deployment.environment.name",
-        "host.name",
-        "process.pid",
-        "cloud.region",
-        "aws.ecs.task.id",
+        "message_template",
+        "event_id",
+        "ConnectionId",
+        "url.scheme",
+        "server.address",
+        "network.peer.address",
+        "network.protocol.version",
     ];
 }
 
@@ -189,19 +217,10 @@ public sealed class RedactionOptions
     public string? HashKey { get; set; }
 }
 
-public sealed class OtlpSinkOptions
+/// <summary>The OTLP log exporter's batch processor; an OTEL_BLRP_* variable, when set, wins over its setting here.</summary>
+public sealed class OtlpSinkOptions : BatchSinkOptions
 {
-    /// <summary>Records that may wait for the OTLP exporter (OTEL_BLRP_MAX_QUEUE_SIZE wins when set).</summary>
-    public int MaxQueueSize { get; set; } = 65_536;
-
-    /// <summary>
-    /// Records per export request (OTEL_BLRP_MAX_EXPORT_BATCH_SIZE wins when set). No more than the SDK's pool of
-    /// 2,048 records: the records of a larger batch are allocated anew (docs/performance.md measures the difference).
-    /// </summary>
-    public int MaxExportBatchSize { get; set; } = 2_048;
-
-    /// <summary>Milliseconds between exports (OTEL_BLRP_SCHEDULE_DELAY wins when set).</summary>
-    public int ScheduledDelayMilliseconds { get; set; } = 1_000;
+    public override int ScheduledDelayMilliseconds { get; set; } = 1_000;
 
     /// <summary>
     /// What the OTLP exporters do with an export the collector refused or did not answer, unless

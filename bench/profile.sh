@@ -57,16 +57,10 @@ perf record -F "$FREQUENCY" -g -p "$APP_PID" -o "$OUT/perf.data" -- sleep "$SAMP
 wait "$WRK_PID"; WRK_PID=""
 RPS=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
 
-# µs per request = samples / frequency / (req/s × seconds sampled). Thread ids and addresses are folded away.
+# shellcheck source=bench/perf-per-request.sh
+. "$ROOT/bench/perf-per-request.sh"
 per_request() {
-  perf report -i "$OUT/perf.data" --no-children -g none --sort "$1" --stdio -n 2>/dev/null |
-    awk -v f="$FREQUENCY" -v r="$RPS" -v s="$SAMPLED" '
-      /^#/ || NF < 3 { next }
-      { n = $2; $1 = ""; $2 = ""; key = $0
-        gsub(/tid [0-9]+/, "", key); gsub(/0x[0-9a-f]+/, "0x?", key); gsub(/^ +| +$/, "", key); gsub(/  +/, " ", key)
-        us[key] += n / f / (r * s) * 1e6; total += n / f / (r * s) * 1e6 }
-      END { for (k in us) printf "%8.3f  %s\n", us[k], k; printf "%8.3f  (total)\n", total }' |
-    sort -rn
+  perf_per_request "$OUT/perf.data" "$1" "$FREQUENCY" "$RPS" "$SAMPLED"
 }
 
 echo "mode $MODE: $RPS req/s under the profiler; µs of CPU per request; $(page_reporting_state)"

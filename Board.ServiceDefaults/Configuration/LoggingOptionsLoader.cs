@@ -28,7 +28,7 @@ internal static partial class LoggingOptionsLoader
         {
             // The binder names an unknown key by its property name only; name it in full, with its file.
             var unknown = UnknownKeys(section, typeof(LoggingOptions))
-                .Select(key => $"{key} is not a known setting{MovedTo(key)} (from {ConfigurationSourceLocator.Describe(configuration, key)})")
+                .Select(key => $"{key} is not a known setting (from {ConfigurationSourceLocator.Describe(configuration, key)})")
                 .ToList();
             throw unknown.Count > 0
                 ? new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), unknown)
@@ -56,6 +56,7 @@ internal static partial class LoggingOptionsLoader
         Replace("Requests:ExcludedPaths", v => options.Requests.ExcludedPaths = v);
         Replace("Requests:AllowedQueryKeys", v => options.Requests.AllowedQueryKeys = v);
         Replace("Json:ResourceAttributes", v => options.Json.ResourceAttributes = v);
+        Replace("Json:OmitFields", v => options.Json.OmitFields = v);
         Replace("ForwardedHeaders:KnownProxies", v => options.ForwardedHeaders.KnownProxies = v);
         Replace("ForwardedHeaders:KnownNetworks", v => options.ForwardedHeaders.KnownNetworks = v);
         options.Redaction.PersonalDataKeys = [.. options.Redaction.PersonalDataKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.Ordinal)];
@@ -108,9 +109,22 @@ internal static partial class LoggingOptionsLoader
     {
         const string p = LoggingOptions.SectionName + ":";
 
-        if (o.Console.MaxPendingBytes < 64 * 1024)
+        foreach (var (name, batch) in new (string, BatchSinkOptions)[] { ("Console", o.Console), ("Otlp", o.Otlp) })
         {
-            yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least 65536");
+            if (batch.MaxQueueSize < 1)
+            {
+                yield return (p + name + ":MaxQueueSize", $"is {batch.MaxQueueSize}: must be positive");
+            }
+
+            if (batch.MaxExportBatchSize < 1 || batch.MaxExportBatchSize > batch.MaxQueueSize)
+            {
+                yield return (p + name + ":MaxExportBatchSize", $"is {batch.MaxExportBatchSize}: must be between 1 and {name}:MaxQueueSize ({batch.MaxQueueSize})");
+            }
+
+            if (batch.ScheduledDelayMilliseconds < 1)
+            {
+                yield return (p + name + ":ScheduledDelayMilliseconds", $"is {batch.ScheduledDelayMilliseconds}: must be positive");
+            }
         }
 
         var lineLimitValid = o.Json.MaxLineBytes is >= 1024 and <= 262_144;
@@ -119,21 +133,10 @@ internal static partial class LoggingOptionsLoader
             yield return (p + "Json:MaxLineBytes", $"is {o.Json.MaxLineBytes}: must be between 1024 and 262144");
         }
 
-        // Otherwise a line of the largest size allowed could never be taken, even with nothing else waiting.
-        if (lineLimitValid && o.Console.MaxPendingBytes >= 64 * 1024 && o.Console.MaxPendingBytes < o.Json.MaxLineBytes)
-        {
-            yield return (p + "Console:MaxPendingBytes", $"is {o.Console.MaxPendingBytes}: must be at least Json:MaxLineBytes ({o.Json.MaxLineBytes})");
-        }
-
         // Measured against an invalid line limit, a valid value length would only add a second, misleading error.
-        if (o.Json.MaxValueLength < 16 || (lineLimitValid && o.Json.MaxValueLength > o.Json.MaxLineBytes))
+        if (o.MaxValueLength < 16 || (lineLimitValid && o.MaxValueLength > o.Json.MaxLineBytes))
         {
-            yield return (p + "Json:MaxValueLength", $"is {o.Json.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
-        }
-
-        if (o.Json.ResourceAttributes.Count > 64)
-        {
-            yield return (p + "Json:ResourceAttributes", $"has {o.Json.ResourceAttributes.Count} entries: at most 64");
+            yield return (p + "MaxValueLength", $"is {o.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
         }
 
         foreach (var (from, to) in o.Json.RenameFields)
@@ -245,21 +248,6 @@ internal static partial class LoggingOptionsLoader
             yield return (p + "Redaction:HashKey", "must be set to a secret of at least 16 characters when Redaction:Mode is Hash");
         }
 
-        if (o.Otlp.MaxQueueSize < 1)
-        {
-            yield return (p + "Otlp:MaxQueueSize", $"is {o.Otlp.MaxQueueSize}: must be positive");
-        }
-
-        if (o.Otlp.MaxExportBatchSize < 1 || o.Otlp.MaxExportBatchSize > o.Otlp.MaxQueueSize)
-        {
-            yield return (p + "Otlp:MaxExportBatchSize", $"is {o.Otlp.MaxExportBatchSize}: must be between 1 and Otlp:MaxQueueSize ({o.Otlp.MaxQueueSize})");
-        }
-
-        if (o.Otlp.ScheduledDelayMilliseconds < 1)
-        {
-            yield return (p + "Otlp:ScheduledDelayMilliseconds", $"is {o.Otlp.ScheduledDelayMilliseconds}: must be positive");
-        }
-
         // A bare number is read as days ("60" is 60.00:00:00), past what the report's timer accepts.
         if (o.DropReportInterval < TimeSpan.FromSeconds(1) || o.DropReportInterval > TimeSpan.FromDays(1))
         {
@@ -307,24 +295,6 @@ internal static partial class LoggingOptionsLoader
 
         return "not set";
     }
-
-    // Keys that were renamed: a configuration written for the old name says where the setting went.
-    private static readonly Dictionary<string, string> s_moved = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [LoggingOptions.SectionName + ":Otlp:DropReportInterval"] = LoggingOptions.SectionName + ":DropReportInterval",
-    };
-
-    // Keys that were removed, with what replaced them.
-    private static readonly Dictionary<string, string> s_removed = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [LoggingOptions.SectionName + ":Requests:SensitiveQueryKeys"] =
-            "every query value is now redacted unless its key is listed in " + LoggingOptions.SectionName + ":Requests:AllowedQueryKeys; remove it",
-    };
-
-    private static string MovedTo(string key) =>
-        s_moved.TryGetValue(key, out var now) ? $"; it is now {now}"
-        : s_removed.TryGetValue(key, out var instead) ? $"; {instead}"
-        : "";
 
     /// <summary>Configured keys with no property of that name on the options class they would bind to.</summary>
     private static IEnumerable<string> UnknownKeys(IConfigurationSection section, Type type)

@@ -1,5 +1,4 @@
 using Board.ServiceDefaults.Requests;
-using Board.ServiceDefaults.Requests.Held;
 using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -13,30 +12,31 @@ namespace Board.ServiceDefaults.Enrichment;
 /// out (an inner key overrides an outer one; no key twice), then the request context. Exceptions become
 /// <c>exception.*</c> attributes with the full type name, and personal data is redacted where configured.
 /// </summary>
-internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor, QueryStringRedactor queryRedactor) : BaseProcessor<LogRecord>
+internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor, QueryStringRedactor queryRedactor, RecordText text) : BaseProcessor<LogRecord>
 {
     public const string PlainScopeKey = "scope";
     private const string OriginalFormatKey = "{OriginalFormat}";
 
-    // Reused per thread: once the last processor is done with a record, every sink has written it or, for the
-    // batching OTLP processor, copied its attributes, so the list is free for the next record on this thread. A
-    // record logged while another is enriched or formatted here (a scope's or a value's ToString() that logs) is
-    // not the next one: it gets lists of its own (see RecordNesting).
+    // Reused per thread: once the last processor is done with a record, each batch processor has copied its
+    // attributes (LogRecord.Buffer), so the list is free for the next record on this thread. A record logged while
+    // another is enriched here (a scope's or a value's ToString() that logs) is nested: it gets lists of its own.
     [ThreadStatic] private static List<KeyValuePair<string, object?>>? t_attributes;
     [ThreadStatic] private static List<object?>? t_scopes;
+    [ThreadStatic] private static int t_depth;
 
     public override void OnEnd(LogRecord data)
     {
-        var reuse = !RecordNesting.IsNested;
-        var tooDeep = RecordNesting.IsTooDeep;
-        using var busy = RecordNesting.Enter();
-        var attributes = reuse ? (t_attributes ??= new List<KeyValuePair<string, object?>>(32)) : new List<KeyValuePair<string, object?>>(32);
-        var scopeList = reuse ? (t_scopes ??= new List<object?>(8)) : new List<object?>(8);
+        var nested = t_depth > 0;
+        t_depth++;
+        var attributes = nested ? new List<KeyValuePair<string, object?>>(32) : (t_attributes ??= new List<KeyValuePair<string, object?>>(32));
+        var scopeList = nested ? new List<object?>(8) : (t_scopes ??= new List<object?>(8));
         try
         {
             attributes.Clear();
             scopeList.Clear();
-            Enrich(data, attributes, scopeList, renderPlainScopes: !tooDeep);
+
+            // A nested record does not ask objects for their text: the one that logged would log again, a loop.
+            Enrich(data, attributes, scopeList, renderObjects: !nested);
             data.Attributes = attributes;
             data.Exception = null;
         }
@@ -63,52 +63,42 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             RedactOrDropFrameworkQuery(data, attributes);
             data.Attributes = attributes;
             RedactOrDropPersonalData(data, attributes);
+            try
+            {
+                // Objects are not asked for their text here: one of them may be why the enrichment failed.
+                ApplyTextRules(data, attributes, renderObjects: false);
+            }
+            catch (Exception)
+            {
+                // The record goes on with the values it has.
+            }
         }
         finally
         {
             scopeList.Clear();
+            t_depth--;
         }
     }
 
-    private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList, bool renderPlainScopes)
+    private void Enrich(LogRecord data, List<KeyValuePair<string, object?>> attributes, List<object?> scopeList, bool renderObjects)
     {
-        var keys = new KeySummary();
-        var held = data.Attributes as HeldRecord;
         if (data.Attributes is { } own)
         {
-            // The request entries' keys are distinct by construction, so they skip the search for an earlier one;
-            // any other state may name a key twice ("{a} and {a}").
-            var distinct = own is EntryState;
             for (var i = 0; i < own.Count; i++)
             {
-                // Read once: an entry's indexer makes the pair anew, boxing its number.
-                var pair = own[i];
-                if (!distinct)
-                {
-                    AddIfAbsent(attributes, ref keys, pair);
-                }
-                else if (pair.Value is not null)
-                {
-                    attributes.Add(pair);
-                    keys.Include(pair.Key);
-                }
+                AddIfAbsent(attributes, own[i]);
             }
         }
 
-        if (held is not null)
+        if (data.Attributes is IRecordScopes recorded)
         {
-            // A held record is written after its request failed: its scopes, time and span are those it was logged with.
-            scopeList.AddRange(held.Scopes);
-            AddIfAbsent(attributes, ref keys, new(HeldRecord.MarkerKey, true));
-            data.Timestamp = held.Timestamp;
-            data.TraceId = held.Context.TraceId;
-            data.SpanId = held.Context.SpanId;
-            data.TraceFlags = held.Context.TraceFlags;
+            scopeList.AddRange(recorded.Scopes);
         }
         else
         {
             scopes.ScopeProvider?.ForEachScope(static (scope, list) => list.Add(scope), scopeList);
         }
+
         string? plainScopes = null;
         for (var i = scopeList.Count - 1; i >= 0; i--)
         {
@@ -116,76 +106,92 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             {
                 case null:
                     break;
-                // The common shapes are walked without allocating an enumerator for each scope of each record.
-                case IReadOnlyList<KeyValuePair<string, object?>> list:
-                    for (var j = 0; j < list.Count; j++)
-                    {
-                        AddScopeField(attributes, ref keys, list[j]);
-                    }
-
-                    break;
-                case Dictionary<string, object?> dictionary:
-                    foreach (var pair in dictionary)
-                    {
-                        AddScopeField(attributes, ref keys, pair);
-                    }
-
-                    break;
                 case IEnumerable<KeyValuePair<string, object?>> pairs:
                     foreach (var pair in pairs)
                     {
-                        AddScopeField(attributes, ref keys, pair);
+                        if (pair.Key != OriginalFormatKey)
+                        {
+                            AddIfAbsent(attributes, pair);
+                        }
                     }
 
                     break;
                 case IEnumerable<KeyValuePair<string, string?>> textPairs:
                     foreach (var pair in textPairs)
                     {
-                        AddIfAbsent(attributes, ref keys, new(pair.Key, pair.Value));
+                        AddIfAbsent(attributes, new(pair.Key, pair.Value));
                     }
 
                     break;
                 default:
                     // A plain scope (BeginScope("text") or any other object) is kept as text rather than dropped.
-                    // Its ToString() may log; not in a loop of records logged that way (see RecordNesting).
-                    var text = renderPlainScopes ? TextSanitizer.TextOf(scopeList[i]!) : $"<{scopeList[i]!.GetType().FullName}>";
-                    plainScopes = plainScopes is null ? text : text + " => " + plainScopes;
+                    var scopeText = renderObjects ? TextSanitizer.TextOf(scopeList[i]!) : $"<{scopeList[i]!.GetType().FullName}>";
+                    plainScopes = plainScopes is null ? scopeText : scopeText + " => " + plainScopes;
                     break;
             }
         }
 
         if (plainScopes is not null)
         {
-            AddIfAbsent(attributes, ref keys, new(PlainScopeKey, plainScopes));
+            AddIfAbsent(attributes, new(PlainScopeKey, plainScopes));
         }
 
         if (RequestLogContext.Current is { } request)
         {
-            AddIfAbsent(attributes, ref keys, new("http.request.method", request.Method));
-            AddIfAbsent(attributes, ref keys, new("url.path", request.Path));
-            if (request.Route is { } route)
+            AddIfAbsent(attributes, new("http.request.method", request.Method));
+            AddIfAbsent(attributes, new("url.path", request.Path));
+            AddIfAbsent(attributes, new("http.route", request.Route));
+
+            // The END entry closes what the START entry opened: the client is named there, and request.id joins them.
+            if (data.Attributes is not RequestCompletedState)
             {
-                AddIfAbsent(attributes, ref keys, new("http.route", route));
+                AddIfAbsent(attributes, new("client.address", request.ClientAddress));
             }
 
-            AddIfAbsent(attributes, ref keys, new("client.address", request.ClientAddress));
-            AddIfAbsent(attributes, ref keys, new("request.id", request.RequestId));
+            AddIfAbsent(attributes, new("request.id", request.RequestId));
         }
 
         if (data.Exception is { } exception)
         {
             // The full type name (OTLP would send the short one). The Exception object leaves the record once the
             // enrichment succeeded (see OnEnd), so no sink adds exception fields a second time.
-            SetExceptionFields(attributes, ref keys, exception);
+            SetExceptionFields(attributes, exception);
             WithholdQuotedRequest(data, attributes, exception);
         }
 
         FrameworkRequestEntries.Apply(data, attributes, queryRedactor);
-
-        // Most records hold no personal key at all, and the summary says so without looking at each attribute.
-        if (redactor.IsActive && keys.MayContainAny(redactor.KeySummary))
+        if (redactor.IsActive)
         {
             RedactPersonalData(data, attributes);
+        }
+
+        ApplyTextRules(data, attributes, renderObjects);
+    }
+
+    // Last, so that it sees every value as the sinks will write it (see RecordText).
+    private void ApplyTextRules(LogRecord data, List<KeyValuePair<string, object?>> attributes, bool renderObjects)
+    {
+        Dictionary<object, string>? texts = null;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var (key, value) = attributes[i];
+
+            // The template is the code's; url.query holds the query already redacted.
+            var applied = key switch
+            {
+                OriginalFormatKey => value,
+                "url.query" when value is string query => RecordText.Bound(query, text.MaxLength),
+                _ => text.Apply(value, renderObjects, ref texts),
+            };
+            if (!ReferenceEquals(applied, value))
+            {
+                attributes[i] = new(key, applied);
+            }
+        }
+
+        if (data.FormattedMessage is { } message)
+        {
+            data.FormattedMessage = text.Apply(message);
         }
     }
 
@@ -199,13 +205,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
 
         try
         {
-            var keys = new KeySummary();
-            foreach (var pair in attributes)
-            {
-                keys.Include(pair.Key);
-            }
-
-            SetExceptionFields(attributes, ref keys, exception);
+            SetExceptionFields(attributes, exception);
             data.Exception = null;
         }
         catch (Exception)
@@ -270,31 +270,20 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
-    private static void AddScopeField(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, KeyValuePair<string, object?> pair)
+    // A field with no value is left out, in every sink alike (OTLP has no null attribute value); a key is written once.
+    private static void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
     {
-        if (pair.Key != OriginalFormatKey)
+        if (pair.Value is not null && !string.IsNullOrEmpty(pair.Key) && IndexOf(attributes, pair.Key) < 0)
         {
-            AddIfAbsent(attributes, ref keys, pair);
+            attributes.Add(pair);
         }
     }
 
-    // A field with no value is left out, in every sink alike (OTLP has no null attribute value).
-    private static void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, KeyValuePair<string, object?> pair)
+    private static void SetExceptionFields(List<KeyValuePair<string, object?>> attributes, Exception exception)
     {
-        if (pair.Value is null || string.IsNullOrEmpty(pair.Key) || (keys.MayContain(pair.Key) && IndexOf(attributes, pair.Key) >= 0))
-        {
-            return;
-        }
-
-        attributes.Add(pair);
-        keys.Include(pair.Key);
-    }
-
-    private static void SetExceptionFields(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, Exception exception)
-    {
-        Set(attributes, ref keys, "exception.type", exception.GetType().FullName);
-        Set(attributes, ref keys, "exception.message", ExceptionText.Message(exception));
-        Set(attributes, ref keys, "exception.stacktrace", ExceptionText.StackTrace(exception));
+        Set(attributes, "exception.type", exception.GetType().FullName);
+        Set(attributes, "exception.message", ExceptionText.Message(exception));
+        Set(attributes, "exception.stacktrace", ExceptionText.StackTrace(exception));
     }
 
     // A record that repeats the exception's message, in its own message ("... failed. {Message}") or in a field,
@@ -329,9 +318,9 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
-    private static void Set(List<KeyValuePair<string, object?>> attributes, ref KeySummary keys, string key, object? value)
+    private static void Set(List<KeyValuePair<string, object?>> attributes, string key, object? value)
     {
-        var index = keys.MayContain(key) ? IndexOf(attributes, key) : -1;
+        var index = IndexOf(attributes, key);
         if (index >= 0)
         {
             attributes[index] = new(key, value);
@@ -339,7 +328,6 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         else
         {
             attributes.Add(new(key, value));
-            keys.Include(key);
         }
     }
 

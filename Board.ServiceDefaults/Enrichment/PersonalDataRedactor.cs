@@ -18,11 +18,7 @@ internal sealed class PersonalDataRedactor
         _mode = options.Mode ?? RedactionMode.None;
         _keys = [.. options.PersonalDataKeys];
         _hashKey = options.HashKey is null ? [] : Encoding.UTF8.GetBytes(options.HashKey);
-        KeySummary = KeySummary.Of(_keys);
     }
-
-    /// <summary>The personal keys as a <see cref="Enrichment.KeySummary"/>: a record whose keys share no bit with it holds none.</summary>
-    public KeySummary KeySummary { get; }
 
     public bool IsActive => _mode != RedactionMode.None && _keys.Length > 0;
 

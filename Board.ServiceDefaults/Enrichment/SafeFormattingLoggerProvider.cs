@@ -1,18 +1,74 @@
 using Microsoft.Extensions.Logging;
 
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Logs;
+
 namespace Board.ServiceDefaults.Enrichment;
 
 /// <summary>
 /// Wraps the OpenTelemetry logger provider so that a message that cannot be formatted (an argument whose
 /// ToString() throws) does not throw into the code that logged: the OpenTelemetry logger calls the formatter
 /// itself, and the logger factory would rethrow its exception to the caller. On that failure only, the record
-/// is logged again with its template as the message. Keeps the provider alias, so Logging:OpenTelemetry:*
-/// filters still apply. Where asked, the exception handler middleware's logger also leaves out the entry the END
-/// entry repeats (<see cref="RepeatedUnhandledExceptionFilter"/>).
+/// is logged again with its template as the message. Filters written for the OpenTelemetry provider apply to it, by
+/// its alias (Logging:OpenTelemetry:*) or its type (AddFilter&lt;OpenTelemetryLoggerProvider&gt;). Where asked, the
+/// exception handler middleware's logger also leaves out the entry the END entry repeats
+/// (<see cref="RepeatedUnhandledExceptionFilter"/>). Held records are written through it (HeldRecordRequests), past
+/// the level filter that held them back.
 /// </summary>
 [ProviderAlias("OpenTelemetry")]
 internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, bool leaveOutRepeatedUnhandledException) : ILoggerProvider, ISupportExternalScope
 {
+    /// <summary>
+    /// Puts the guard in place of the OpenTelemetry provider's registration. The provider is found by how OpenTelemetry
+    /// registers it; should that change, start-up stops here rather than the guard silently not being there.
+    /// </summary>
+    public static void Guard(IServiceCollection services, bool leaveOutRepeatedUnhandledException)
+    {
+        var guarded = 0;
+        for (var i = 0; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType != typeof(ILoggerProvider) || descriptor.IsKeyedService)
+            {
+                continue;
+            }
+
+            Func<IServiceProvider, ILoggerProvider>? create = descriptor switch
+            {
+                { ImplementationType: { } type } when type == typeof(OpenTelemetryLoggerProvider) =>
+                    sp => (ILoggerProvider)ActivatorUtilities.CreateInstance(sp, type),
+                { ImplementationFactory: { } factory } when factory.GetType().GenericTypeArguments is [_, var produced] && produced == typeof(OpenTelemetryLoggerProvider) =>
+                    sp => (ILoggerProvider)factory(sp),
+                _ => null,
+            };
+            if (create is not null)
+            {
+                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => sp.GetRequiredService<SafeFormattingLoggerProvider>());
+                services.AddSingleton(sp => new SafeFormattingLoggerProvider(create(sp), leaveOutRepeatedUnhandledException));
+                guarded++;
+            }
+        }
+
+        if (guarded != 1)
+        {
+            throw new InvalidOperationException(
+                $"Expected one OpenTelemetry logger provider registration to guard, found {guarded}. " +
+                "Board.ServiceDefaults registers OpenTelemetry logging itself; remove any other AddOpenTelemetry() logging " +
+                "registration made before AddServiceDefaults(), or check how this OpenTelemetry version registers its provider.");
+        }
+
+        // The logger factory matches a rule's provider by the registered provider's type or alias: a rule for the
+        // OpenTelemetry provider's type is made to name this one too, or it would stop applying without a word.
+        services.PostConfigure<LoggerFilterOptions>(options =>
+        {
+            var openTelemetry = typeof(OpenTelemetryLoggerProvider).FullName;
+            foreach (var rule in options.Rules.Where(r => r.ProviderName == openTelemetry).ToList())
+            {
+                options.Rules.Add(new LoggerFilterRule(typeof(SafeFormattingLoggerProvider).FullName, rule.CategoryName, rule.LogLevel, rule.Filter));
+            }
+        });
+    }
+
     public ILogger CreateLogger(string categoryName)
     {
         var logger = new SafeFormattingLogger(inner.CreateLogger(categoryName));

@@ -57,7 +57,8 @@ internal sealed class QueryStringRedactor(IReadOnlyCollection<string> allowedKey
             }
             else
             {
-                redacted.Append(key is not null && LooksLikeKey(key) ? key : Redacted).Append('=');
+                // An empty key hides nothing; written as REDACTED it would make a query of "=&=&..." nine times longer.
+                redacted.Append(key is "" || (key is not null && LooksLikeKey(key)) ? key : Redacted).Append('=');
                 if (equals < pair.Length - 1)
                 {
                     redacted.Append(Redacted);

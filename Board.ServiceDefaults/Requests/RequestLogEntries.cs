@@ -1,7 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using System.Text;
-using Board.ServiceDefaults.Sinks;
 using Microsoft.Extensions.Logging;
 
 namespace Board.ServiceDefaults.Requests;
@@ -29,36 +27,9 @@ internal static class RequestLogEntries
 
     // duration_ms is already rounded to microseconds, so its shortest form is what the field holds.
     public static readonly Func<RequestCompletedState, Exception?, string> FormatCompleted = static (s, _) =>
-    {
-        Span<byte> utf8 = stackalloc byte[32];
-        Span<char> duration = stackalloc char[32];
-        int length;
-        if (ThousandthsFormat.TryFormat(s.DurationMs, utf8, out length))
-        {
-            Ascii.ToUtf16(utf8[..length], duration, out length);
-        }
-        else
-        {
-            s.DurationMs.TryFormat(duration, out length, default, CultureInfo.InvariantCulture);
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {duration[..length]} ms");
-    };
-
-    // Boxes made once: every END entry would otherwise allocate its status and flag anew.
-    private static readonly object[] s_statusBoxes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
-    private static readonly object s_true = true;
-    private static readonly object s_false = false;
-
-    public static object Box(int statusCode) => (uint)statusCode < (uint)s_statusBoxes.Length ? s_statusBoxes[statusCode] : statusCode;
-
-    public static object Box(bool value) => value ? s_true : s_false;
+        string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode} in {s.DurationMs} ms");
 }
 
-/// <summary>
-/// An entry's state: its own attribute list, read by index (the logger and the enrichment do; only the enrichment's
-/// fallback, after a failure, enumerates it).
-/// </summary>
 internal abstract class EntryState : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public abstract int Count { get; }
@@ -125,10 +96,11 @@ internal sealed class RequestCompletedState : EntryState
         0 => new("http.request.method", Method),
         1 => new("url.path", Path),
         2 => new("http.route", Route),
-        3 => new("http.response.status_code", RequestLogEntries.Box(StatusCode)),
+        3 => new("http.response.status_code", StatusCode),
         4 => new("duration_ms", DurationMs),
         5 => new("http.response.body.size", ResponseSize),
-        6 => new("http.request.aborted", RequestLogEntries.Box(ClientAborted)),
+        // A false here says nothing: the field is there only when the client went away.
+        6 => new("http.request.aborted", ClientAborted ? true : null),
         7 => new("{OriginalFormat}", RequestLogEntries.CompletedTemplate),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };

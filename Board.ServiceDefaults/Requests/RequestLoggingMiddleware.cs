@@ -17,7 +17,7 @@ internal sealed class RequestLoggingMiddleware(
     RequestDelegate next,
     ILoggerFactory loggerFactory,
     RequestLoggingSettings settings,
-    Held.HeldRecordRequests heldRecords)
+    Held.HeldRecordRequests? heldRecords = null)
 {
     // The factory's logger itself: ILogger<T> would add one more interface call to each entry.
     private readonly ILogger _logger = loggerFactory.CreateLogger(RequestLogEntries.Category);
@@ -32,7 +32,7 @@ internal sealed class RequestLoggingMiddleware(
 
         var endpoint = new RoutedEndpointFeature(context.Features, context.Features.Find<IEndpointFeature>()?.Endpoint);
         context.Features[typeof(IEndpointFeature)] = endpoint;
-        var requestContext = new RequestLogContext(context, client, endpoint) { Held = heldRecords.Open() };
+        var requestContext = new RequestLogContext(context, client, endpoint) { Held = heldRecords?.Open() };
         RequestLogContext.Current = requestContext;
 
         var excluded = settings.IsExcluded(context.Request.Path);
@@ -133,7 +133,7 @@ internal sealed class RequestLoggingMiddleware(
             return;
         }
 
-        heldRecords.WriteIfFailed(requestContext.Held, level);
+        heldRecords?.WriteIfFailed(requestContext.Held, level);
         var state = new RequestCompletedState
         {
             Method = requestContext.Method,
@@ -165,13 +165,13 @@ internal sealed class RequestLoggingMiddleware(
 }
 
 /// <summary>What the middleware needs from <see cref="RequestLoggingOptions"/>, compiled once.</summary>
-internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool trustsProxies)
+internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool trustsProxies, QueryStringRedactor queryRedactor)
 {
     private readonly Microsoft.AspNetCore.Http.PathString[] _excluded = [.. options.ExcludedPaths.Select(p => new Microsoft.AspNetCore.Http.PathString(p.TrimEnd('/')))];
 
     /// <summary>Whether forwarded headers may have replaced the connection's address before the request got here.</summary>
     public bool TrustsProxies { get; } = trustsProxies;
-    public QueryStringRedactor QueryRedactor { get; } = new(options.AllowedQueryKeys);
+    public QueryStringRedactor QueryRedactor { get; } = queryRedactor;
     public StatusLevelMap Levels { get; } = new(options);
 
     public bool IsExcluded(Microsoft.AspNetCore.Http.PathString path)

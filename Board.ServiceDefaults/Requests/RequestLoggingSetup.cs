@@ -15,7 +15,8 @@ internal static class RequestLoggingSetup
             return;
         }
 
-        builder.Services.AddSingleton(new RequestLoggingSettings(options, TrustedProxies.IsConfigured(proxies)));
+        var trustsProxies = TrustedProxies.IsConfigured(proxies);
+        builder.Services.AddSingleton(sp => new RequestLoggingSettings(options, trustsProxies, sp.GetRequiredService<QueryStringRedactor>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, DeveloperPageExceptionCapture>());
         builder.Services.AddExceptionHandler<ClientFaultExceptionHandler>();
         startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter, RequestLoggingStartupFilter>());

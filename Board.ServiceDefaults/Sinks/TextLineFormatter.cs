@@ -13,16 +13,13 @@ namespace Board.ServiceDefaults.Sinks;
 /// </summary>
 internal sealed class TextLineFormatter : ILineFormatter
 {
-    [ThreadStatic] private static StringBuilder? t_builder;
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    // Note: one instance per exporter, used by its one export thread at a time (see StdoutExporter).
+    private readonly StringBuilder _text = new(512);
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
     public ReadOnlySpan<byte> Format(LogRecord record)
     {
-        // A record logged by a value's ToString() while this one is written gets buffers of its own.
-        var nested = RecordNesting.IsNested;
-        using var busy = RecordNesting.Enter();
-        var text = nested ? new StringBuilder(512) : (t_builder ??= new StringBuilder(512));
-        text.Clear();
+        var text = _text.Clear();
 
         text.Append(record.Timestamp.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture))
             .Append(' ').Append(LevelOf(record.LogLevel))
@@ -76,11 +73,13 @@ internal sealed class TextLineFormatter : ILineFormatter
             }
         }
 
-        var buffer = nested ? new ArrayBufferWriter<byte>(1024) : (t_buffer ??= new ArrayBufferWriter<byte>(1024));
+        // UTF-8 encoding writes a lone surrogate (from a broken client or a cut string) as U+FFFD.
+        var buffer = _buffer;
         buffer.ResetWrittenCount();
-        var chars = TextSanitizer.ReplaceLoneSurrogates(text.ToString());
+        var chars = text.ToString();
         var bytes = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(chars.Length));
         buffer.Advance(Encoding.UTF8.GetBytes(chars, bytes));
+
         return buffer.WrittenSpan;
     }
 

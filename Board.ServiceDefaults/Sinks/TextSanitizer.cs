@@ -3,11 +3,13 @@ using System.Globalization;
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// String repairs shared by the pipeline: a value's text that cannot be had, text that cannot be encoded, and text
-/// that is too long.
+/// String repairs shared by the pipeline: a value's text that cannot be had, and text that is too long.
 /// </summary>
 internal static class TextSanitizer
 {
+    /// <summary>What a cut value ends with.</summary>
+    public const string TruncationMarker = "...[truncated]";
+
     /// <summary>
     /// A value's text, culture-invariant where the value is formattable. A ToString() that throws gives a placeholder
     /// naming the type and the exception instead, so that one bad value costs neither the record nor the caller.
@@ -22,37 +24,6 @@ internal static class TextSanitizer
         {
             return $"<{value.GetType().FullName}.ToString() threw {ex.GetType().Name}>";
         }
-    }
-
-    /// <summary>
-    /// A lone UTF-16 surrogate (from a broken client or a cut string) cannot be encoded; it becomes U+FFFD.
-    /// Returns the same instance when there is nothing to repair, which is nearly always.
-    /// </summary>
-    public static string ReplaceLoneSurrogates(string value)
-    {
-        var span = value.AsSpan();
-        var first = span.IndexOfAnyInRange('\uD800', '\uDFFF');
-        if (first < 0)
-        {
-            return value;
-        }
-
-        var repaired = false;
-        var chars = value.ToCharArray();
-        for (var i = first; i < chars.Length; i++)
-        {
-            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(chars[i]))
-            {
-                chars[i] = '\uFFFD';
-                repaired = true;
-            }
-        }
-
-        return repaired ? new string(chars) : value;
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public sealed class ScriptArgumentTests : IDisposable
         { ["bench", "soak.sh"], [], 1 },
         { ["bench", "steadiness.sh"], ["a"], 2 },
         { ["bench", "profile.sh"], ["c"], 1 },
+        { ["bench", "peers", "run.sh"], [], 3 },
         { ["scripts", "load-no-loss.sh"], [], 2 },
         { ["scripts", "collector-outage.sh"], [], 2 },
         { ["scripts", "disk-retry.sh"], [], 1 },

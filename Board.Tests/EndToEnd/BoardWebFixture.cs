@@ -61,6 +61,16 @@ public abstract class BoardWebFixture : IAsyncLifetime
         environment["StructuredLogging__Requests__AllowedQueryKeys__0"] = MarkerKey;
         environment["StructuredLogging__Requests__AllowedQueryKeys__1"] = "p";
         environment["StructuredLogging__Requests__AllowedQueryKeys__2"] = "page";
+
+        // Records are matched across the sinks by their template, and their resource compared: the lines here keep
+        // the template and these resource attributes, which a default line leaves to OTLP.
+        environment["StructuredLogging__Json__OmitFields__0"] = "event_id";
+        string[] resource = ["service.name", "service.instance.id", "deployment.environment.name", "host.name", "process.pid"];
+        for (var i = 0; i < resource.Length; i++)
+        {
+            environment[$"StructuredLogging__Json__ResourceAttributes__{i}"] = resource[i];
+        }
+
         Configure(environment);
 
         _app = await BoardWebProcess.StartHealthyAsync(options);

@@ -23,7 +23,7 @@ public sealed class DevelopmentPersonalDataTests
         await browser.LogOutAsync();
         using (var login = await browser.LogInAsync(email, "Dev-Password-123")) { }
 
-        var line = factory.JsonLines().Single("message_template", BoardFlow.LoginTemplate);
+        var line = factory.JsonLines().Single("message", $"User {email} logged in");
         Assert.Equal(email, line.Text("user.email"));
         Assert.Equal($"User {email} logged in", line.Text("message"));
 

@@ -26,7 +26,8 @@ public sealed class HostileSecretsTests(ITestOutputHelper output)
     [Fact]
     public async Task No_canary_reaches_a_sink_and_no_client_can_raise_an_error()
     {
-        await using var run = await ReliabilityRun.StartAsync();
+        // server.address, left off a default line, is written here: what a lookalike host becomes is checked on it.
+        await using var run = await ReliabilityRun.StartAsync(new Dictionary<string, string?> { ["StructuredLogging__Json__OmitFields__0"] = "event_id" });
         var port = run.App.Port;
         var requests = Enumerable.Range(0, Rounds).SelectMany(_ => HostileRequests()).ToList();
 

@@ -54,11 +54,36 @@ public sealed partial class JsonLineTests
         var line = Assert.Single(harness.JsonLines());
         Assert.Equal("Board.Tests.Some.Category", line.Text("logger"));
         Assert.Equal("Board news has 3 posts", line.Text("message"));
-        Assert.Equal("Board {board.slug} has {post.count} posts", line.Text("message_template"));
-        Assert.Equal(42, line.GetProperty("event_id").GetInt32());
         Assert.Equal("SomethingHappened", line.Text("event_name"));
         Assert.Equal("news", line.Text("board.slug"));
         Assert.Equal(3, line.GetProperty("post.count").GetInt32());
+
+        // Left off the line by default; over OTLP the record carries both.
+        Assert.False(line.Has("message_template"));
+        Assert.False(line.Has("event_id"));
+        var record = Assert.Single(harness.Exported);
+        Assert.Equal(42, record.EventId.Id);
+        Assert.Contains(record.Attributes!, a => a.Key == "{OriginalFormat}" && (string?)a.Value == "Board {board.slug} has {post.count} posts");
+    }
+
+    [Fact]
+    public void Omitted_fields_come_back_when_the_list_no_longer_names_them()
+    {
+        using var harness = new LoggingHarness(new Dictionary<string, string?>
+        {
+            ["StructuredLogging:Json:OmitFields:0"] = "post.count",
+            ["StructuredLogging:Json:ResourceAttributes:0"] = "service.name",
+            ["StructuredLogging:Json:ResourceAttributes:1"] = "service.instance.id",
+        });
+        harness.LoggerFactory.CreateLogger("Board.Tests.Some.Category")
+            .LogWarning(new EventId(42, "SomethingHappened"), "Board {board.slug} has {post.count} posts", "news", 3);
+
+        var line = Assert.Single(harness.JsonLines());
+        Assert.Equal("Board {board.slug} has {post.count} posts", line.Text("message_template"));
+        Assert.Equal(42, line.GetProperty("event_id").GetInt32());
+        Assert.False(line.Has("post.count"));
+        Assert.True(line.Has("service.instance.id"));
+        Assert.False(line.Has("host.name"));
     }
 
     [Fact]
@@ -168,13 +193,14 @@ public sealed partial class JsonLineTests
         Assert.Equal("Board.Tests.Harness", resource["service.name"]);
         Assert.False(string.IsNullOrEmpty(resource["service.instance.id"] as string));
 
+        // A line carries who wrote it; the rest of the resource travels over OTLP.
         foreach (var line in lines)
         {
             Assert.Equal("Board.Tests.Harness", line.Text("service.name"));
-            Assert.Equal(resource["service.instance.id"], line.Text("service.instance.id"));
             Assert.Equal(Environment.MachineName, line.Text("host.name"));
             Assert.Equal(Environment.ProcessId, line.GetProperty("process.pid").GetInt32());
-            Assert.Equal("Production", line.Text("deployment.environment.name"));
+            Assert.False(line.Has("service.instance.id"));
+            Assert.False(line.Has("deployment.environment.name"));
         }
     }
 
@@ -198,7 +224,7 @@ public sealed partial class JsonLineTests
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
 
-        var failure = Assert.Throws<InvalidOperationException>(() => Board.ServiceDefaults.LoggingPipeline.GuardMessageFormatting(services, leaveOutRepeatedUnhandledException: true));
+        var failure = Assert.Throws<InvalidOperationException>(() => Board.ServiceDefaults.Enrichment.SafeFormattingLoggerProvider.Guard(services, leaveOutRepeatedUnhandledException: true));
 
         Assert.Contains("Expected one OpenTelemetry logger provider registration to guard, found 0", failure.Message, StringComparison.Ordinal);
     }

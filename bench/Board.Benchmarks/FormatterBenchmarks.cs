@@ -41,7 +41,7 @@ public class FormatterBenchmarks
         _enriched = exported.Single(r => r.EventId.Id == 2);
         
 
-        _formatter = new JsonLineFormatter(_pipeline.Options.Json, _pipeline.Services.GetRequiredService<LoggerProvider>().GetResource());
+        _formatter = new JsonLineFormatter(_pipeline.Options.Json, _pipeline.Options.MaxValueLength, _pipeline.Services.GetRequiredService<LoggerProvider>().GetResource());
         _enrichment = _pipeline.Services.GetRequiredService<LogEnrichmentProcessor>();
 
         // Exported is a copy made after enrichment; a second copy stands for the record as the logger made it.

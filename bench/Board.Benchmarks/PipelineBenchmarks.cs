@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Board.Benchmarks;
 
 /// <summary>
-/// Whole pipeline into the stdout JSON sink (written to Stream.Null by the real background LineWriter):
+/// Whole pipeline into the stdout JSON sink (written to Stream.Null by the real stdout exporter under the SDK's batch processor):
 /// one END entry through ILogger, a START+END pair written by the real middleware for a DefaultHttpContext, and a
 /// request whose endpoint logs five Debug records (below the level), succeeding (held, then discarded) or failing
 /// (held, then written before the END). Each with the held records switched off and on (HeldRecords).
@@ -60,7 +60,7 @@ public class PipelineBenchmarks
         _pipeline.Dispose();
     }
 
-    /// <summary>ILogger.Log of the END entry -> OpenTelemetry logger -> enrichment -> JSON line -> LineWriter.</summary>
+    /// <summary>ILogger.Log of the END entry -> OpenTelemetry logger -> enrichment -> batch processor queue (the JSON line is written on its thread).</summary>
     [Benchmark]
     public void EndEntry() =>
         _pipeline.Logger.Log(LogLevel.Information, RequestLogEntries.Completed, _state, null, RequestLogEntries.FormatCompleted);
@@ -80,8 +80,8 @@ public class PipelineBenchmarks
     private RequestLoggingMiddleware Middleware(RequestDelegate next) => new(
         next,
         _pipeline.Services.GetRequiredService<ILoggerFactory>(),
-        new RequestLoggingSettings(_pipeline.Options.Requests, trustsProxies: false),
-        _pipeline.Services.GetRequiredService<HeldRecordRequests>());
+        _pipeline.Services.GetRequiredService<RequestLoggingSettings>(),
+        _pipeline.Services.GetService<HeldRecordRequests>());
 
     private static Task Endpoint(HttpContext context, ILogger logger, int status)
     {

@@ -10,16 +10,12 @@ namespace Board.ServiceDefaults.Requests.Held;
 /// before it, straight to the OpenTelemetry provider's logger (past the level filter that kept them back), so every
 /// sink gets them, with every field, in their original order.
 /// </summary>
-internal sealed class HeldRecordRequests(LoggingOptions options, HeldRecordBudget budget, IServiceProvider services)
+internal sealed class HeldRecordRequests(LoggingOptions options, HeldRecordBudget budget, SafeFormattingLoggerProvider openTelemetry)
 {
     private readonly HeldRecordsOptions _options = options.Requests.HeldRecords;
-    private readonly Lazy<ILoggerProvider> _openTelemetry = new(() =>
-        services.GetServices<ILoggerProvider>().OfType<SafeFormattingLoggerProvider>().First());
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
 
-    private readonly bool _enabled = options.Requests.HeldRecords.Enabled == true;
-
-    public HeldRecordBuffer? Open() => _enabled ? new HeldRecordBuffer(_options, budget) : null;
+    public HeldRecordBuffer Open() => new(_options, budget);
 
     /// <summary>Called just before the END entry is written at <paramref name="endLevel"/>.</summary>
     public void WriteIfFailed(HeldRecordBuffer? buffer, LogLevel endLevel)
@@ -31,7 +27,7 @@ internal sealed class HeldRecordRequests(LoggingOptions options, HeldRecordBudge
 
         foreach (var record in buffer.Close())
         {
-            var logger = _loggers.GetOrAdd(record.Category, static (category, provider) => provider.CreateLogger(category), _openTelemetry.Value);
+            var logger = _loggers.GetOrAdd(record.Category, static (category, provider) => provider.CreateLogger(category), openTelemetry);
             logger.Log(record.Level, record.EventId, record, record.Exception, HeldRecord.Format);
         }
     }

@@ -39,19 +39,21 @@ internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalS
 
     private sealed class HoldingLogger(string category, ILogger writesAt, HoldingLoggerProvider provider) : ILogger
     {
+        [ThreadStatic] private static bool t_taking;
+
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => OpenBuffer(logLevel) is not null;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            // A value whose ToString() logs, held while it is held: one level, as the enrichment serves (RecordNesting).
-            if (OpenBuffer(logLevel) is not { } buffer || RecordNesting.IsTooDeep)
+            // A value whose ToString() logs while its record is taken: that record is not held, or it would loop.
+            if (t_taking || OpenBuffer(logLevel) is not { } buffer)
             {
                 return;
             }
 
-            using var busy = RecordNesting.Enter();
+            t_taking = true;
             try
             {
                 buffer.Add(HeldRecord.Take(category, logLevel, eventId, state, exception, formatter, provider._scopes));
@@ -61,6 +63,10 @@ internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalS
                 // Logging never throws into the caller: a record that cannot be taken (a scope changed while it was
                 // read) is let go, and counted.
                 provider._budget.CountCaptureFailure();
+            }
+            finally
+            {
+                t_taking = false;
             }
         }
 

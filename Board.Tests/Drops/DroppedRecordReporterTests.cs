@@ -1,15 +1,16 @@
+using Board.ServiceDefaults.Drops;
 using Board.ServiceDefaults.Sinks;
 using Board.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Board.Tests.Sinks;
+namespace Board.Tests.Drops;
 
 /// <summary>No drop is silent: one warning that states how many, and none when nothing was dropped.</summary>
 public sealed class DroppedRecordReporterTests
 {
-    private const string ReporterCategory = "Board.ServiceDefaults.Sinks.DroppedRecordReporter";
+    private const string ReporterCategory = "Board.ServiceDefaults.Drops.DroppedRecordReporter";
 
     [Fact]
     public void Records_dropped_on_stdout_are_reported_by_one_warning_with_the_count()

@@ -1,10 +1,11 @@
+using Board.ServiceDefaults.Drops;
 using System.Diagnostics.Metrics;
 using Board.ServiceDefaults.Sinks;
 using Board.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Board.Tests.Sinks;
+namespace Board.Tests.Drops;
 
 /// <summary>
 /// The drop count as a metric (docs/reliability.md): <c>board.logging.records.dropped</c>, one series per sink

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Board.ServiceDefaults.Sinks;
+namespace Board.ServiceDefaults.Drops;
 
 /// <summary>Writes one warning per interval in which records were dropped, with how many and where.</summary>
 internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, LoggingOptions options, ILogger<DroppedRecordReporter> logger)

@@ -1,0 +1,111 @@
+using System.Diagnostics.Metrics;
+using Board.ServiceDefaults.Requests.Held;
+using Board.ServiceDefaults.Sinks;
+
+namespace Board.ServiceDefaults.Drops;
+
+/// <summary>
+/// Counts every record a sink had to drop, so that no loss is silent, exposed as the metric
+/// <c>board.logging.records.dropped</c> by <c>log.sink</c>. A batch processor that cannot queue a record says so in the
+/// SDK's own <c>otel.sdk.processor.log.processed</c> measurement (error.type queue_full or already_shutdown), which
+/// the SDK records only while someone listens, on the thread that logged.
+/// </summary>
+/// <remarks>
+/// Note: that measurement names the processor only by an instance number, so <see cref="StdoutProcessor"/> marks
+/// the thread while it queues (<see cref="Queueing"/>), and a drop outside that mark is the OTLP processor's: Board
+/// adds no other batch processor.
+/// </remarks>
+internal sealed class DroppedRecordCounter : IDisposable
+{
+    public const string MeterName = "Board.ServiceDefaults.Logging";
+    public const string StdoutSink = "stdout";
+
+    [ThreadStatic] private static string? t_queueingSink;
+
+    private readonly MeterListener _listener = new();
+    private readonly Meter _meter = new(MeterName);
+    private readonly StdoutExporter? _stdout;
+    private readonly HeldRecordBudget? _held;
+    private long _stdoutQueueDrops;
+    private long _otlpQueueDrops;
+
+    public DroppedRecordCounter(StdoutExporter? stdout, HeldRecordBudget? held)
+    {
+        _stdout = stdout;
+        _held = held;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "otel.sdk.experimental" && instrument.Name == "otel.sdk.processor.log.processed")
+            {
+                listener.EnableMeasurementEvents(instrument, this);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((DroppedRecordCounter)state!).OnProcessed(value, tags));
+        _listener.Start();
+
+        _meter.CreateObservableCounter(
+            "board.logging.records.dropped",
+            () => new[]
+            {
+                new Measurement<long>(StdoutDropped, new KeyValuePair<string, object?>("log.sink", StdoutSink)),
+                new Measurement<long>(OtlpDropped, new KeyValuePair<string, object?>("log.sink", "otlp")),
+                // Records below the level that a request could not hold (Requests:HeldRecords bounds), by reason.
+                HeldMeasurement(_held?.DroppedForRequestLimit ?? 0, "request_limit"),
+                HeldMeasurement(_held?.DroppedForInFlightLimit ?? 0, "in_flight_limit"),
+                HeldMeasurement(_held?.DroppedForCaptureFailure ?? 0, "capture_failed"),
+            },
+            unit: "{log_record}",
+            description: "Log records a sink dropped instead of delaying the application.");
+    }
+
+    public long StdoutDropped => Interlocked.Read(ref _stdoutQueueDrops) + (_stdout?.FailedRecords ?? 0);
+
+    public long OtlpDropped => Interlocked.Read(ref _otlpQueueDrops);
+
+    /// <summary>Held records let go for the bounds or because they could not be taken, all reasons together.</summary>
+    public long HeldDropped => _held?.Dropped ?? 0;
+
+    /// <summary>The meter of this counter's instrument (each counter has its own), for a reader to tell them apart.</summary>
+    internal Meter Meter => _meter;
+
+    /// <summary>Marks this thread as queueing a record for <paramref name="sink"/> until the scope is disposed.</summary>
+    public static QueueingScope Queueing(string sink)
+    {
+        t_queueingSink = sink;
+        return default;
+    }
+
+    private static Measurement<long> HeldMeasurement(long value, string reason) =>
+        new(value, new KeyValuePair<string, object?>("log.sink", "held"), new KeyValuePair<string, object?>("error.type", reason));
+
+    private void OnProcessed(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key != "error.type" || tag.Value is not ("queue_full" or "already_shutdown"))
+            {
+                continue;
+            }
+
+            if (t_queueingSink == StdoutSink)
+            {
+                Interlocked.Add(ref _stdoutQueueDrops, value);
+            }
+            else
+            {
+                Interlocked.Add(ref _otlpQueueDrops, value);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _meter.Dispose();
+    }
+
+    public readonly struct QueueingScope : IDisposable
+    {
+        public void Dispose() => t_queueingSink = null;
+    }
+}

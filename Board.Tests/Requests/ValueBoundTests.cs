@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Board.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+
+namespace Board.Tests.Requests;
+
+/// <summary>
+/// A client's text of any length is cut at StructuredLogging:MaxValueLength in every sink alike (stdout, the exported
+/// record, the server span), and redaction never makes a value longer than the bound.
+/// </summary>
+public sealed class ValueBoundTests
+{
+    private const int Bound = 4096;
+
+    [Fact]
+    public async Task A_long_path_and_user_agent_are_cut_alike_on_stdout_in_the_record_and_in_the_span()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = Spans(spans, "/long/");
+        await using var app = await TestWebApp.StartAsync(a => a.MapGet("/long/{*rest}", () => "ok"));
+        using var client = app.CreateClient();
+        var path = "/long/" + new string('p', 5000) + "CANARY-PATH";
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("User-Agent", new string('u', 5000) + "CANARY-AGENT");
+        using (await client.SendAsync(request)) { }
+        app.Flush();
+
+        var start = app.JsonLines().Single("event_name", "RequestStarted");
+        var record = Assert.Single(app.Records(), r => r.EventName == "RequestStarted");
+        var span = Assert.Single(spans);
+        foreach (var key in new[] { "url.path", "user_agent.original" })
+        {
+            var line = start.Text(key)!;
+            Assert.Equal(Bound, line.Length);
+            Assert.EndsWith(Board.ServiceDefaults.Sinks.TextSanitizer.TruncationMarker, line);
+            Assert.Equal(line, record[key]);
+            Assert.Equal(line, span.GetTagItem(key));
+        }
+
+        Assert.DoesNotContain("CANARY", app.Stdout.Text, StringComparison.Ordinal);
+        Assert.True(start.Text("message")!.Length <= Bound);
+    }
+
+    [Fact]
+    public async Task A_query_of_empty_pairs_is_not_made_longer_and_stays_within_the_bound()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = Spans(spans, "/bounded-query");
+        await using var app = await TestWebApp.StartAsync(a => a.MapGet("/bounded-query", () => "ok"));
+        using var client = app.CreateClient();
+        var query = string.Concat(Enumerable.Repeat("=&", 4000));
+        using (await client.GetAsync("/bounded-query?" + query)) { }
+        app.Flush();
+
+        var logged = app.JsonLines().Single("event_name", "RequestStarted").Text("url.query")!;
+        Assert.True(logged.Length <= Bound, $"url.query is {logged.Length} characters");
+        Assert.StartsWith("=&=&", logged);
+        var spanQuery = (string)Assert.Single(spans).GetTagItem("url.query")!;
+        Assert.Equal(logged, spanQuery);
+    }
+
+    // Every test's server spans pass the listener: only those of this test's path are kept.
+    private static ActivityListener Spans(ConcurrentBag<Activity> spans, string pathPrefix)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if ((activity.GetTagItem("url.path") as string)?.StartsWith(pathPrefix, StringComparison.Ordinal) == true)
+                {
+                    spans.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+}

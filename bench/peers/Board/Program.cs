@@ -1,0 +1,11 @@
+// Board.ServiceDefaults as its README sets it up, on the same minimal app as the other stacks. Which of the Board
+// stacks it is, is configuration alone (bench/peers/run.sh): the defaults (START and END as JSON lines on stdout),
+// StructuredLogging__Requests__Enabled=false with StructuredLogging__Console__Format=None (request logging off), and
+// an OTLP endpoint for OTLP logs.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapGet("/hello", () => "Hello, world!");
+app.Run();
