@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Board.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Board.Tests.Web;
 
@@ -71,6 +72,7 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
     [InlineData("\U00020000\U00020001", "A display name is 3 to 32 characters long.")] // 𠀀𠀁
     [InlineData("e\u0301e\u0301", "A display name is 3 to 32 characters long.")] // two letters once composed
     [InlineData("\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000", "A display name is 3 to 32 characters long.")] // 33
+    [InlineData("\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C", "A display name is 3 to 32 characters long.")] // 11 typed, 33 once composed (each is 3)
     [InlineData("\u0301ab", "A display name can only contain letters, digits, spaces and the characters - _ .")] // a mark with nothing before it
     [InlineData("ab\U0001F600", "A display name can only contain letters, digits, spaces and the characters - _ .")] // an emoji is a symbol
     [InlineData("ab\U000E0041", "A display name can only contain letters, digits, spaces and the characters - _ .")] // a tag character
@@ -86,11 +88,13 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
     {
         var email = NewEmail();
         using var browser = new BrowserClient(factory);
+        var errorsBefore = ErrorRecords();
 
         // Multipart, so a control character reaches the page as a script could send it.
         using var response = await browser.SubmitFormAsync("/Account/Register", RegistrationForm(email, displayName), multipart: true);
 
         Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
+        Assert.Equal(errorsBefore, ErrorRecords());
         var html = await response.Content.ReadAsStringAsync();
         Assert.Matches($"""data-valmsg-for="Input.DisplayName"[^>]*>{Regex.Escape(message)}</span>""", html);
         Assert.Contains("id=\"Input_DisplayName\"", html, StringComparison.Ordinal);
@@ -141,16 +145,21 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
     [InlineData("\U00020000\U00020001\U00020002")] // 𠀀𠀁𠀂
     [InlineData("a\U0001D7D8b")] // a𝟘b
     [InlineData("e\u0301e\u0301e\u0301")] // three letters once composed
+    [InlineData("\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C")] // 10 typed, 30 once composed
+    [InlineData("\U0002F800\U0002F800\U0002F800")] // compatibility ideographs outside the BMP, composed to ones inside it
     [InlineData("\U00011013\U00011038\U00011013")] // Brahmi letter, vowel sign (a mark outside the BMP), letter
     [InlineData("\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000")] // 32: 64 UTF-16 units
     public async Task Registration_accepts_a_name_of_letters_outside_the_basic_plane_counted_in_code_points(string displayName)
     {
         var suffix = Guid.NewGuid().ToString("N")[..3];
-        var name = TextLength.Of(displayName) + 3 <= DisplayNames.MaxLength ? displayName + suffix : displayName;
+        var name = TextLength.Of(DisplayNames.Clean(displayName)) + 3 <= DisplayNames.MaxLength ? displayName + suffix : displayName;
         var email = NewEmail();
         using var browser = new BrowserClient(factory);
+        var errorsBefore = ErrorRecords();
 
         await browser.RegisterAsync(email, Password, name);
+
+        Assert.Equal(errorsBefore, ErrorRecords());
 
         var stored = factory.WithDatabase(db => db.Users.Single(u => u.Email == email));
         Assert.Equal(DisplayNames.Clean(name), stored.DisplayName);
@@ -193,6 +202,8 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
     [InlineData("a", 33)]
     [InlineData("e\u0301", 32)]
     [InlineData("e\u0301", 33)]
+    [InlineData("\uFB2C", 10)]
+    [InlineData("\uFB2C", 11)]
     public void The_database_and_the_rule_agree_on_every_length(string unit, int repeat)
     {
         var name = DisplayNames.Clean(string.Concat(Enumerable.Repeat(unit, repeat)));
@@ -249,6 +260,8 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
         var end = html.IndexOf("</span>", meta, StringComparison.Ordinal);
         return html[meta..end];
     }
+
+    private int ErrorRecords() => factory.Logs.Records.Count(r => r.Level >= LogLevel.Error);
 
     private static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
 }
