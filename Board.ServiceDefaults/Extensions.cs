@@ -36,6 +36,7 @@ public static class Extensions
         // Before the request logging, so that its entries see the forwarded client; and not only while Board logs.
         var startupFilters = new OutermostStartupFilters(builder.Services);
         TrustedProxies.Add(options.ForwardedHeaders, startupFilters);
+        TrustedTraceContext.Add(builder.Services, options.ForwardedHeaders);
 
         // One redactor for every place a URL is written: the START entry, the framework's entries, the spans.
         var queryRedactor = new QueryStringRedactor(options.Requests.AllowedQueryKeys);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
+using OpenTelemetry.Trace;
 
 namespace Board.Tests.Support;
 
@@ -21,17 +22,21 @@ public sealed class TestWebApp : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly InFlightRequests _inFlight;
 
-    private TestWebApp(WebApplication app, InFlightRequests inFlight, CapturedStdout stdout, List<LogRecord> exported)
+    private TestWebApp(WebApplication app, InFlightRequests inFlight, CapturedStdout stdout, List<LogRecord> exported, List<Activity> spans)
     {
         _app = app;
         _inFlight = inFlight;
         Stdout = stdout;
         Exported = exported;
+        Spans = spans;
     }
 
     public CapturedStdout Stdout { get; }
 
     public List<LogRecord> Exported { get; }
+
+    /// <summary>The server's spans as the trace exporters got them, each once it has ended (read under a lock on the list).</summary>
+    public List<Activity> Spans { get; }
 
     public TestServer Server => _app.GetTestServer();
 
@@ -68,13 +73,15 @@ public sealed class TestWebApp : IAsyncDisposable
         var inFlight = new InFlightRequests();
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(inFlight));
         builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(exported));
+        var spans = new List<Activity>();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
 
         var app = builder.Build();
         beforeMap?.Invoke(app);
         map(app);
         app.MapDefaultEndpoints();
         await app.StartAsync();
-        return new TestWebApp(app, inFlight, stdout, exported);
+        return new TestWebApp(app, inFlight, stdout, exported, spans);
     }
 
     public HttpClient CreateClient() => Server.CreateClient();
