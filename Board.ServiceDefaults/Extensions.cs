@@ -113,6 +113,7 @@ public static class Extensions
                             !context.Request.Path.StartsWithSegments(HealthEndpointPath) &&
                             !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
                         o.EnrichWithHttpRequest = urls.OnIncoming;
+                        o.EnrichWithHttpResponse = SpanRouteName.OnResponse;
                     })
                     .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = urls.OnOutgoing);
                 if (OtlpExport.IsConfigured(configuration, "TRACES"))

@@ -4,6 +4,7 @@ using Board.Web.Testing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,6 +35,14 @@ builder.Services.AddOptions<KeyManagementOptions>()
         {
             var directory = new DirectoryInfo(Path.GetFullPath(keysDirectory, environment.ContentRootPath));
             options.XmlRepository = new FileSystemXmlRepository(directory, loggerFactory);
+        }
+
+        // Outside Windows there is no key encryption without a certificate, so the keys are kept unencrypted either
+        // way, protected by their directory's permissions like the database: said here, where it is decided, instead
+        // of a Warning ("No XML encryptor configured") each time a key is made, the first start included.
+        if (!OperatingSystem.IsWindows())
+        {
+            options.XmlEncryptor ??= new NullXmlEncryptor();
         }
     });
 

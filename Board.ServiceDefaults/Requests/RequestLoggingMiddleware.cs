@@ -42,8 +42,8 @@ internal sealed class RequestLoggingMiddleware(
         }
 
         Exception? exception = null;
+        var unhandled = false;
         int? clientFault = null;
-        bool? abortedByClient = null;
         try
         {
             await next(context);
@@ -61,20 +61,12 @@ internal sealed class RequestLoggingMiddleware(
         }
         catch (Exception ex)
         {
-            // Logged once, by the END entry below; the client gets a 500 as it would from the server.
+            // Logged once, by the END entry below, and rethrown: the server answers 500 (or aborts a started
+            // response) and the hosting layer hands the exception to the span and to http.server.request.duration's
+            // error.type, as they would without Board.
             exception = ex;
-
-            // Read before the server's own Abort() below sets it.
-            abortedByClient = context.RequestAborted.IsCancellationRequested;
-            if (!context.Response.HasStarted)
-            {
-                context.Response.Clear();
-                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            }
-            else
-            {
-                context.Abort();
-            }
+            unhandled = true;
+            throw;
         }
         finally
         {
@@ -89,17 +81,17 @@ internal sealed class RequestLoggingMiddleware(
                 exception = clientFault is null ? handled : null;
             }
 
-            // A client that went away is 499, whatever status was set for a response it will never read.
+            // A client that went away is 499, whatever status was set for a response it will never read. An exception
+            // still in flight gets the 500 the server is about to answer, unless the response has started.
             var gone = clientFault is not null && context.RequestAborted.IsCancellationRequested;
             var status = gone || clientFault == StatusCodes.Status499ClientClosedRequest
                 ? StatusCodes.Status499ClientClosedRequest
-                : clientFault ?? context.Response.StatusCode;
+                : clientFault ?? (unhandled && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode);
             if (!excluded || status >= 500 || exception is not null)
             {
                 // Microseconds are as precise as a request's duration is worth reporting.
                 var durationMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3);
-                var aborted = abortedByClient ?? context.RequestAborted.IsCancellationRequested;
-                LogCompleted(context, requestContext, status, durationMs, aborted, exception);
+                LogCompleted(context, requestContext, status, durationMs, context.RequestAborted.IsCancellationRequested, exception);
             }
 
             // Held records not written with a failed END entry are discarded: nothing of them is written.

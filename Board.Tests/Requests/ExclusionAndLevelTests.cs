@@ -91,7 +91,8 @@ public sealed class ExclusionAndLevelTests
                 ["StructuredLogging:Requests:StatusLevels:2xx"] = "Debug",
                 ["StructuredLogging:Requests:ExceptionLevel"] = "Critical",
                 ["Logging:LogLevel:Board.Requests"] = "Debug",
-            });
+            },
+            kestrel: true);
         using var client = app.CreateClient();
 
         foreach (var path in new[] { "/gone", "/missing", "/unavailable", "/ok", "/throws" })

@@ -57,8 +57,10 @@ public sealed class EcsResourceTests
         harness.Logger.LogInformation("Counted");
         harness.Flush();
 
-        Assert.NotNull(harness.Services.GetRequiredService<TracerProvider>().GetResource());
-        Assert.NotNull(harness.Services.GetRequiredService<MeterProvider>().GetResource());
+        // Each provider's resource holds the task the one answer described.
+        Assert.Equal(FakeEcsMetadataServer.TaskArn, Attributes(harness.Services.GetRequiredService<LoggerProvider>().GetResource())["aws.ecs.task.arn"]);
+        Assert.Equal(FakeEcsMetadataServer.TaskArn, Attributes(harness.Services.GetRequiredService<TracerProvider>().GetResource())["aws.ecs.task.arn"]);
+        Assert.Equal(FakeEcsMetadataServer.TaskArn, Attributes(harness.Services.GetRequiredService<MeterProvider>().GetResource())["aws.ecs.task.arn"]);
         Assert.Equal(1, server.ContainerRequests);
         Assert.Equal(1, server.TaskRequests);
     }

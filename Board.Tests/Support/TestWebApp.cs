@@ -16,16 +16,20 @@ namespace Board.Tests.Support;
 /// <summary>
 /// A minimal ASP.NET Core app with <c>AddServiceDefaults()</c> on a TestServer, with endpoints written for one
 /// test: what its console sink wrote is in <see cref="Stdout"/>, the records the exporters got in <see cref="Exported"/>.
+/// With <c>kestrel: true</c> it listens on a port of 127.0.0.1 instead, where the server's own handling of an
+/// exception (its log entry, a 500) is the real one: TestServer hands an unhandled exception to the client instead.
 /// </summary>
 public sealed class TestWebApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly InFlightRequests _inFlight;
+    private readonly Uri? _kestrelAddress;
 
-    private TestWebApp(WebApplication app, InFlightRequests inFlight, CapturedStdout stdout, List<LogRecord> exported, List<Activity> spans)
+    private TestWebApp(WebApplication app, InFlightRequests inFlight, CapturedStdout stdout, List<LogRecord> exported, List<Activity> spans, Uri? kestrelAddress)
     {
         _app = app;
         _inFlight = inFlight;
+        _kestrelAddress = kestrelAddress;
         Stdout = stdout;
         Exported = exported;
         Spans = spans;
@@ -46,14 +50,24 @@ public sealed class TestWebApp : IAsyncDisposable
         Action<WebApplication> map,
         IDictionary<string, string?>? settings = null,
         string environment = "Production",
-        Action<WebApplication>? beforeMap = null)
+        Action<WebApplication>? beforeMap = null,
+        bool kestrel = false,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = environment,
             ApplicationName = typeof(TestWebApp).Assembly.GetName().Name,
         });
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -75,16 +89,17 @@ public sealed class TestWebApp : IAsyncDisposable
         builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(exported));
         var spans = new List<Activity>();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         beforeMap?.Invoke(app);
         map(app);
         app.MapDefaultEndpoints();
         await app.StartAsync();
-        return new TestWebApp(app, inFlight, stdout, exported, spans);
+        return new TestWebApp(app, inFlight, stdout, exported, spans, kestrel ? new Uri(app.Urls.Single()) : null);
     }
 
-    public HttpClient CreateClient() => Server.CreateClient();
+    public HttpClient CreateClient() => _kestrelAddress is { } address ? new HttpClient { BaseAddress = address } : Server.CreateClient();
 
     /// <summary>Waits until every record logged so far has reached stdout and the exporters.</summary>
     public void Flush() => Assert.True(_app.Services.GetRequiredService<LoggerProvider>().ForceFlush(10_000), "the log pipeline did not flush");

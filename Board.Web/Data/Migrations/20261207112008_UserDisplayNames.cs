@@ -10,13 +10,16 @@ namespace Board.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<string>(
-                name: "DisplayName",
-                table: "AspNetUsers",
-                type: "TEXT",
-                maxLength: 32,
-                nullable: false,
-                defaultValue: "");
+            // The column and its two checks in one ALTER TABLE: SQLite adds a CHECK only with its column, and EF Core's
+            // AddCheckConstraint would rebuild the table, a step that cannot run in the migration's transaction (EF
+            // warns that it may be left partly applied). SQLite checks the existing rows when the column is added; the
+            // default 'member' passes, and every row gets its name below. Board always writes the name itself.
+            migrationBuilder.Sql(
+                """
+                ALTER TABLE "AspNetUsers" ADD COLUMN "DisplayName" TEXT NOT NULL DEFAULT 'member'
+                    CONSTRAINT "CK_AspNetUsers_DisplayName_Length" CHECK (length("DisplayName") BETWEEN 3 AND 32)
+                    CONSTRAINT "CK_AspNetUsers_DisplayName_NoAt" CHECK (instr("DisplayName", '@') = 0);
+                """);
 
             migrationBuilder.AddColumn<string>(
                 name: "NormalizedDisplayName",
@@ -46,16 +49,6 @@ namespace Board.Web.Data.Migrations
                 table: "AspNetUsers",
                 column: "NormalizedDisplayName",
                 unique: true);
-
-            migrationBuilder.AddCheckConstraint(
-                name: "CK_AspNetUsers_DisplayName_Length",
-                table: "AspNetUsers",
-                sql: "length(\"DisplayName\") BETWEEN 3 AND 32");
-
-            migrationBuilder.AddCheckConstraint(
-                name: "CK_AspNetUsers_DisplayName_NoAt",
-                table: "AspNetUsers",
-                sql: "instr(\"DisplayName\", '@') = 0");
         }
 
         /// <inheritdoc />
