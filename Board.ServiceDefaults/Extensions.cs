@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -37,6 +36,7 @@ public static class Extensions
         // Before the request logging, so that its entries see the forwarded client; and not only while Board logs.
         var startupFilters = new OutermostStartupFilters(builder.Services);
         TrustedProxies.Add(options.ForwardedHeaders, startupFilters);
+        TrustedTraceContext.Add(builder.Services, options.ForwardedHeaders);
 
         // One redactor for every place a URL is written: the START entry, the framework's entries, the spans.
         var queryRedactor = new QueryStringRedactor(options.Requests.AllowedQueryKeys);
@@ -49,17 +49,16 @@ public static class Extensions
         }
 
         var openTelemetry = AddOpenTelemetryResource(builder, options);
-        var ownHttpClient = OtlpExport.OwnHttpClient(builder.Configuration);
         if (options.Enabled)
         {
-            LoggingPipeline.Add(builder, openTelemetry, options, ownHttpClient);
+            LoggingPipeline.Add(builder, openTelemetry, options);
             RequestLoggingSetup.Add(builder, options.Requests, options.ForwardedHeaders, startupFilters);
         }
 
         // With an auto-instrumentation agent the agent owns traces, metrics and OTLP.
         if (ownProviders)
         {
-            AddTracesAndMetrics(builder, openTelemetry, new TraceUrls(queryRedactor, options.MaxValueLength), ownHttpClient);
+            AddTracesAndMetrics(builder, openTelemetry, new TraceUrls(queryRedactor, options.MaxValueLength));
         }
 
         builder.Services.AddHealthChecks()
@@ -90,7 +89,7 @@ public static class Extensions
     }
 
     // The ASP.NET Core, HttpClient and runtime instrumentation, exported over OTLP where the standard variables say so.
-    private static void AddTracesAndMetrics(IHostApplicationBuilder builder, OpenTelemetryBuilder openTelemetry, TraceUrls urls, Action<OtlpExporterOptions> ownHttpClient)
+    private static void AddTracesAndMetrics(IHostApplicationBuilder builder, OpenTelemetryBuilder openTelemetry, TraceUrls urls)
     {
         var configuration = builder.Configuration;
         openTelemetry
@@ -102,7 +101,7 @@ public static class Extensions
                     .AddMeter(DroppedRecordCounter.MeterName);
                 if (OtlpExport.IsConfigured(configuration, "METRICS"))
                 {
-                    metrics.AddOtlpExporter(ownHttpClient);
+                    metrics.AddOtlpExporter(OtlpExport.ForSignal(configuration, "METRICS"));
                 }
             })
             .WithTracing(tracing =>
@@ -119,7 +118,7 @@ public static class Extensions
                     .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = urls.OnOutgoing);
                 if (OtlpExport.IsConfigured(configuration, "TRACES"))
                 {
-                    tracing.AddOtlpExporter(ownHttpClient);
+                    tracing.AddOtlpExporter(OtlpExport.ForSignal(configuration, "TRACES"));
                 }
             });
     }

@@ -25,13 +25,13 @@ public sealed class LoggingOptions
     public OtlpSinkOptions Otlp { get; set; } = new();
     public EcsMetadataOptions Ecs { get; set; } = new();
 
-    /// <summary>How often a warning reports the records any sink dropped since the last one.</summary>
     /// <summary>
     /// Longest text a record carries, in every sink alike: a longer value or message is cut, with a marker. Client
     /// text (a path, a user agent, a query) can be of any length; one bound keeps stdout and OTLP in agreement.
     /// </summary>
     public int MaxValueLength { get; set; } = 4096;
 
+    /// <summary>How often a warning reports the records any sink dropped since the last one.</summary>
     public TimeSpan DropReportInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -73,6 +73,13 @@ public abstract class BatchSinkOptions
 public sealed class ConsoleSinkOptions : BatchSinkOptions
 {
     public ConsoleFormat Format { get; set; } = ConsoleFormat.Auto;
+
+    /// <summary>
+    /// Where OTLP log export is configured, stdout carries only the records OTLP could not take (its queue was full
+    /// or shut down), each line marked <c>log.fallback: true</c>, so that each record is shipped once; a failed export
+    /// is retried by the exporter (docs/reliability.md). Without OTLP it changes nothing.
+    /// </summary>
+    public bool Fallback { get; set; }
 
     /// <summary>Short, so that a line reaches the console while someone watches it.</summary>
     public override int ScheduledDelayMilliseconds { get; set; } = 200;

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Logging.Debug;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
+using OpenTelemetry.Resources;
 
 namespace Board.ServiceDefaults;
 
@@ -20,11 +20,12 @@ namespace Board.ServiceDefaults;
 /// The path of a record, as wired into the host: OpenTelemetry is the only logging provider that writes (the
 /// EventSource one stays, for diagnostics tools, and is silent unless one listens; on Windows, so does EventLog). Its
 /// processors, in order: held records get their time back, the enrichment gives every record its one set of fields,
-/// then each sink is an exporter under the SDK's batch processor — stdout, then OTLP when configured.
+/// then each sink is an exporter under the SDK's batch processor — stdout, then OTLP when configured; with the stdout
+/// fallback, OTLP alone, with stdout behind it for what OTLP could not take.
 /// </summary>
 internal static class LoggingPipeline
 {
-    public static void Add(IHostApplicationBuilder builder, OpenTelemetryBuilder openTelemetry, LoggingOptions options, Action<OtlpExporterOptions> ownHttpClient)
+    public static void Add(IHostApplicationBuilder builder, OpenTelemetryBuilder openTelemetry, LoggingOptions options)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -62,19 +63,28 @@ internal static class LoggingPipeline
             services.Configure<LoggerFilterOptions>(o => o.AddFilter<HoldingLoggerProvider>(null, options.Requests.HeldRecords.MinLevel));
         }
 
+        var exportLogs = !options.AutoInstrumentation && OtlpExport.IsConfigured(configuration, "LOGS");
+        var fallback = exportLogs && options.Console.Fallback;
         var stdout = options.Console.Format != ConsoleFormat.None;
         if (stdout)
         {
+            Func<Resource, ILineFormatter> formatter = resource => options.Console.Format == ConsoleFormat.Json
+                ? new JsonLineFormatter(options.Json, options.MaxValueLength, resource, fallback)
+                : new TextLineFormatter(fallback);
             services.TryAddSingleton(_ => LogOutput.StandardOutput());
-            services.AddSingleton(sp => new StdoutExporter(
-                sp.GetRequiredService<LogOutput>().Stream,
-                resource => options.Console.Format == ConsoleFormat.Json ? new JsonLineFormatter(options.Json, options.MaxValueLength, resource) : new TextLineFormatter()));
+            if (fallback)
+            {
+                services.AddSingleton(sp => new OtlpFallback(sp.GetRequiredService<LogOutput>().Stream, formatter));
+            }
+            else
+            {
+                services.AddSingleton(sp => new StdoutExporter(sp.GetRequiredService<LogOutput>().Stream, formatter));
+            }
         }
 
-        services.AddSingleton(sp => new DroppedRecordCounter(sp.GetService<StdoutExporter>(), sp.GetService<HeldRecordBudget>()));
+        services.AddSingleton(sp => new DroppedRecordCounter(sp.GetService<StdoutExporter>(), sp.GetService<HeldRecordBudget>(), sp.GetService<OtlpFallback>()));
         services.AddHostedService<DroppedRecordReporter>();
 
-        var exportLogs = !options.AutoInstrumentation && OtlpExport.IsConfigured(configuration, "LOGS");
         openTelemetry.WithLogging(
             logging =>
             {
@@ -84,16 +94,22 @@ internal static class LoggingPipeline
                 }
 
                 logging.AddProcessor(sp => sp.GetRequiredService<LogEnrichmentProcessor>());
-                if (stdout)
+                if (stdout && !fallback)
                 {
                     logging.AddProcessor(sp => new StdoutProcessor(sp.GetRequiredService<StdoutExporter>(), options.Console));
                 }
 
                 if (exportLogs)
                 {
+                    if (fallback)
+                    {
+                        logging.AddProcessor(sp => sp.GetRequiredService<OtlpFallback>());
+                    }
+
+                    var forLogs = OtlpExport.ForSignal(configuration, "LOGS");
                     logging.AddOtlpExporter((exporter, processor) =>
                     {
-                        ownHttpClient(exporter);
+                        forLogs(exporter);
                         OtlpExport.ConfigureBatch(processor, options.Otlp, configuration);
                     });
                 }

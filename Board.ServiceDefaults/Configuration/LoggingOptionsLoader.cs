@@ -127,6 +127,11 @@ internal static partial class LoggingOptionsLoader
             }
         }
 
+        if (o.Console.Fallback && o.Console.Format == ConsoleFormat.None)
+        {
+            yield return (p + "Console:Fallback", "is true while Console:Format is None: the fallback writes to stdout, in the console format");
+        }
+
         var lineLimitValid = o.Json.MaxLineBytes is >= 1024 and <= 262_144;
         if (!lineLimitValid)
         {

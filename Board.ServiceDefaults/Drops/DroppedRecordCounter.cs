@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Board.ServiceDefaults.Requests.Held;
 using Board.ServiceDefaults.Sinks;
+using OpenTelemetry.Logs;
 
 namespace Board.ServiceDefaults.Drops;
 
@@ -12,8 +13,9 @@ namespace Board.ServiceDefaults.Drops;
 /// </summary>
 /// <remarks>
 /// Note: that measurement names the processor only by an instance number, so <see cref="StdoutProcessor"/> marks
-/// the thread while it queues (<see cref="Queueing"/>), and a drop outside that mark is the OTLP processor's: Board
-/// adds no other batch processor.
+/// the thread while it queues (<see cref="Queueing(string)"/>), and a drop outside that mark is the OTLP processor's:
+/// Board adds no other batch processor. With the stdout fallback, <see cref="OtlpFallback"/> marks the thread with the
+/// record the OTLP processor queues, which then goes to stdout instead of being dropped.
 /// </remarks>
 internal sealed class DroppedRecordCounter : IDisposable
 {
@@ -21,18 +23,21 @@ internal sealed class DroppedRecordCounter : IDisposable
     public const string StdoutSink = "stdout";
 
     [ThreadStatic] private static string? t_queueingSink;
+    [ThreadStatic] private static (OtlpFallback Fallback, LogRecord Record)? t_fallback;
 
     private readonly MeterListener _listener = new();
     private readonly Meter _meter = new(MeterName);
     private readonly StdoutExporter? _stdout;
     private readonly HeldRecordBudget? _held;
+    private readonly OtlpFallback? _fallback;
     private long _stdoutQueueDrops;
     private long _otlpQueueDrops;
 
-    public DroppedRecordCounter(StdoutExporter? stdout, HeldRecordBudget? held)
+    public DroppedRecordCounter(StdoutExporter? stdout, HeldRecordBudget? held, OtlpFallback? fallback)
     {
         _stdout = stdout;
         _held = held;
+        _fallback = fallback;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == "otel.sdk.experimental" && instrument.Name == "otel.sdk.processor.log.processed")
@@ -56,11 +61,22 @@ internal sealed class DroppedRecordCounter : IDisposable
             },
             unit: "{log_record}",
             description: "Log records a sink dropped instead of delaying the application.");
+        _meter.CreateObservableCounter(
+            "board.logging.records.fallback",
+            () => new[]
+            {
+                new Measurement<long>(FallbackRecords, new KeyValuePair<string, object?>("error.type", "queue_full")),
+            },
+            unit: "{log_record}",
+            description: "Log records written to stdout because OTLP could not take them (StructuredLogging:Console:Fallback).");
     }
 
     public long StdoutDropped => Interlocked.Read(ref _stdoutQueueDrops) + (_stdout?.FailedRecords ?? 0);
 
-    public long OtlpDropped => Interlocked.Read(ref _otlpQueueDrops);
+    public long OtlpDropped => Interlocked.Read(ref _otlpQueueDrops) + (_fallback?.LostRecords ?? 0);
+
+    /// <summary>Records written to stdout because OTLP could not take them, all reasons together.</summary>
+    public long FallbackRecords => _fallback?.WrittenRecords ?? 0;
 
     /// <summary>Held records let go for the bounds or because they could not be taken, all reasons together.</summary>
     public long HeldDropped => _held?.Dropped ?? 0;
@@ -75,6 +91,9 @@ internal sealed class DroppedRecordCounter : IDisposable
         return default;
     }
 
+    /// <summary>Marks this thread as queueing <paramref name="record"/> for OTLP, with stdout as its fallback.</summary>
+    public static void Queueing(OtlpFallback fallback, LogRecord record) => t_fallback = (fallback, record);
+
     private static Measurement<long> HeldMeasurement(long value, string reason) =>
         new(value, new KeyValuePair<string, object?>("log.sink", "held"), new KeyValuePair<string, object?>("error.type", reason));
 
@@ -87,7 +106,13 @@ internal sealed class DroppedRecordCounter : IDisposable
                 continue;
             }
 
-            if (t_queueingSink == StdoutSink)
+            if (t_fallback is { } fallback)
+            {
+                // Once per record, whatever the measurement's value.
+                t_fallback = null;
+                fallback.Fallback.WriteUnqueued(fallback.Record);
+            }
+            else if (t_queueingSink == StdoutSink)
             {
                 Interlocked.Add(ref _stdoutQueueDrops, value);
             }

@@ -10,6 +10,7 @@ internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, Loggin
     private long _reportedStdout;
     private long _reportedOtlp;
     private long _reportedHeld;
+    private long _reportedFallback;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,6 +31,16 @@ internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, Loggin
 
     internal void Report()
     {
+        var fallback = counter.FallbackRecords;
+        if (fallback != _reportedFallback)
+        {
+            logger.LogWarning(
+                "OTLP could not take {log.fallback.count} log records since the last report; they were written to stdout ({log.fallback.total} since start)",
+                fallback - _reportedFallback,
+                fallback);
+            _reportedFallback = fallback;
+        }
+
         var stdout = counter.StdoutDropped;
         var otlp = counter.OtlpDropped;
         var held = counter.HeldDropped;

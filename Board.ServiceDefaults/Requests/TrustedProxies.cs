@@ -32,7 +32,44 @@ internal static class TrustedProxies
 
     public static bool IsConfigured(TrustedProxyOptions options) => options.KnownProxies.Count > 0 || options.KnownNetworks.Count > 0;
 
-    private static ForwardedHeadersMiddleware Create(TrustedProxyOptions options, ILoggerFactory loggerFactory)
+    /// <summary>
+    /// Whether <paramref name="address"/>, a connection's own remote address, is one of the proxies in
+    /// <paramref name="forwarded"/>, compared as <see cref="ForwardedHeadersMiddleware"/> compares it (an IPv4 address
+    /// mapped to IPv6 matches its IPv4 form).
+    /// </summary>
+    public static bool IsTrusted(ForwardedHeadersOptions forwarded, IPAddress? address)
+    {
+        if (address is null)
+        {
+            return false;
+        }
+
+        if (address.IsIPv4MappedToIPv6 && IsTrusted(forwarded, address.MapToIPv4()))
+        {
+            return true;
+        }
+
+        if (forwarded.KnownProxies.Contains(address))
+        {
+            return true;
+        }
+
+        foreach (var network in forwarded.KnownIPNetworks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ForwardedHeadersMiddleware Create(TrustedProxyOptions options, ILoggerFactory loggerFactory) =>
+        new(static _ => Task.CompletedTask, loggerFactory, Options.Create(ForwardedOptions(options)));
+
+    /// <summary>The framework's options for exactly the configured proxies: what every check of a proxy here trusts.</summary>
+    public static ForwardedHeadersOptions ForwardedOptions(TrustedProxyOptions options)
     {
         var forwarded = new ForwardedHeadersOptions
         {
@@ -53,7 +90,7 @@ internal static class TrustedProxies
             forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         }
 
-        return new ForwardedHeadersMiddleware(static _ => Task.CompletedTask, loggerFactory, Options.Create(forwarded));
+        return forwarded;
     }
 
     private sealed class StartupFilter(ForwardedHeadersMiddleware forwarders) : IStartupFilter

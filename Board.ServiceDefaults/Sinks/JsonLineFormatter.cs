@@ -50,8 +50,12 @@ internal sealed class JsonLineFormatter : ILineFormatter
     private readonly (string Key, JsonEncodedText Name, object Value)[] _resource;
     private readonly JsonEncodedText? _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
 
-    public JsonLineFormatter(JsonLineOptions options, int maxValueLength, Resource resource)
+    private readonly bool _fallback;
+
+    /// <param name="fallback">Marks every line <c>log.fallback: true</c>: the record reached stdout because OTLP could not take it.</param>
+    public JsonLineFormatter(JsonLineOptions options, int maxValueLength, Resource resource, bool fallback = false)
     {
+        _fallback = fallback;
         _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { Encoder = s_encoder, SkipValidation = true });
         _maxLineBytes = options.MaxLineBytes;
         _maxValueLength = maxValueLength;
@@ -162,6 +166,11 @@ internal sealed class JsonLineFormatter : ILineFormatter
                 writer.WritePropertyName(name);
                 WriteValue(value, maxValue);
             }
+        }
+
+        if (_fallback)
+        {
+            writer.WriteBoolean("log.fallback"u8, true);
         }
 
         foreach (var (key, name, value) in _resource)

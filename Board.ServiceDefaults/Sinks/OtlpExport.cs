@@ -27,15 +27,41 @@ internal static class OtlpExport
     }
 
     /// <summary>
-    /// In a hosted app the SDK takes an http/protobuf exporter's HttpClient from IHttpClientFactory, which gives it
-    /// whatever ConfigureHttpClientDefaults adds for the application's own calls (here the standard resilience
+    /// The exporter options for one signal (LOGS, TRACES or METRICS):
+    /// <list type="bullet">
+    /// <item>AddOtlpExporter reads only the shared OTEL_EXPORTER_OTLP_* variables, so the signal's own endpoint
+    /// variable is applied here, as the full URL the specification says it is.</item>
+    /// <item>In a hosted app the SDK takes an http/protobuf exporter's HttpClient from IHttpClientFactory, which gives
+    /// it whatever ConfigureHttpClientDefaults adds for the application's own calls (here the standard resilience
     /// handler and service discovery: a second layer of retries and time-outs around the exporter's own) and ties it
-    /// to the factory's lifetime. The last batch, exported while the host is disposed, was lost that way without a
-    /// trace. The exporter gets a client of its own instead, unless a client certificate or CA is configured, for
-    /// which the SDK builds its own secure client.
+    /// to the factory's lifetime, so the last batch, exported while the host is disposed, is lost. The exporter gets
+    /// a client of its own instead, unless a client certificate or CA is configured, for which the SDK builds its own
+    /// secure client.</item>
+    /// </list>
     /// </summary>
-    public static Action<OtlpExporterOptions> OwnHttpClient(IConfiguration configuration) =>
-        UsesCertificates(configuration) ? static _ => { } : UseOwnHttpClient;
+    public static Action<OtlpExporterOptions> ForSignal(IConfiguration configuration, string signal)
+    {
+        var variable = $"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT";
+        Uri? endpoint = null;
+        if (configuration[variable] is { Length: > 0 } value && !Uri.TryCreate(value.Trim(), UriKind.Absolute, out endpoint))
+        {
+            throw new InvalidOperationException($"{variable} is not an absolute URL: '{value}'.");
+        }
+
+        var ownHttpClient = !UsesCertificates(configuration);
+        return exporter =>
+        {
+            if (endpoint is not null)
+            {
+                exporter.Endpoint = endpoint;
+            }
+
+            if (ownHttpClient)
+            {
+                UseOwnHttpClient(exporter);
+            }
+        };
+    }
 
     private static void UseOwnHttpClient(OtlpExporterOptions exporter)
     {

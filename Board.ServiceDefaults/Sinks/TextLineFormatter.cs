@@ -11,7 +11,8 @@ namespace Board.ServiceDefaults.Sinks;
 /// fields the message does not already show, as key=value. Control characters are escaped so a hostile value
 /// cannot start a line of its own; an exception's stack trace follows on indented lines.
 /// </summary>
-internal sealed class TextLineFormatter : ILineFormatter
+/// <param name="fallback">Marks every line <c>log.fallback=true</c>: the record reached stdout because OTLP could not take it.</param>
+internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter
 {
     // Note: one instance per exporter, used by its one export thread at a time (see StdoutExporter).
     private readonly StringBuilder _text = new(512);
@@ -28,7 +29,12 @@ internal sealed class TextLineFormatter : ILineFormatter
 
         string? template = null;
         string? stackTrace = null;
-        var first = true;
+        var first = !fallback;
+        if (fallback)
+        {
+            text.Append("  {log.fallback=true");
+        }
+
         if (record.Attributes is { } attributes)
         {
             foreach (var (key, value) in attributes)

@@ -1,4 +1,5 @@
 using System.Text;
+using Board.Tests.Deploy;
 using YamlDotNet.RepresentationModel;
 
 namespace Board.Tests.Collector;
@@ -20,15 +21,9 @@ internal static class CollectorConfig
         ["ASPIRE_INSECURE"] = "false",
     };
 
-    /// <summary>What the ECS task definition gives the ADOT sidecar (checked against deploy/ by the Deploy tests).</summary>
-    public static readonly IReadOnlyDictionary<string, string> AwsEnvironment = new Dictionary<string, string>
-    {
-        ["AWS_REGION"] = "eu-west-1",
-        ["BOARD_LOG_GROUP"] = "/ecs/board/otel",
-        ["BOARD_LOG_EXPORTERS"] = "[awscloudwatchlogs]",
-        ["BOARD_TRACE_EXPORTERS"] = "[debug]",
-        ["BOARD_METRIC_EXPORTERS"] = "[debug]",
-    };
+    /// <summary>What deploy/ecs-task-definition.json gives the ADOT sidecar, in a region of example.</summary>
+    public static IReadOnlyDictionary<string, string> AwsEnvironment =>
+        new Dictionary<string, string>(EcsTaskDefinition.EnvironmentOf("otel-collector")) { ["AWS_REGION"] = "eu-west-1" };
 
     public static string Text => RepoFiles.Read(FileName);
 

@@ -66,21 +66,79 @@ public sealed class CollectorConfigTests
         }
     }
 
-    [Fact]
-    public void Processors_start_with_memory_limiter_and_end_with_batch()
+    [Theory]
+    [MemberData(nameof(EnvironmentSets))]
+    public void Processors_start_with_memory_limiter_and_end_with_batch(string set)
     {
-        var pipelines = CollectorConfig.Expand(CollectorConfig.AwsEnvironment).Map("service", "pipelines");
+        var pipelines = CollectorConfig.Expand(Environment(set)).Map("service", "pipelines");
         foreach (var pipeline in CollectorConfig.Pipelines)
         {
             var processors = pipelines.Map(pipeline).Names("processors");
             Assert.Equal("memory_limiter", processors[0]);
             Assert.Equal("batch", processors[^1]);
-            Assert.Contains("resource_detection", processors);
-            Assert.Contains("resource/drop_ecs_arns", processors);
-            Assert.True(
-                processors.IndexOf("resource_detection") < processors.IndexOf("resource/drop_ecs_arns"),
-                "the ARNs must be deleted after the ecs detector has added them");
+            // The ARNs are deleted after the ecs detector has added them: by drop_ecs_arns, or by cloudwatch_logs,
+            // which deletes every resource key with a dot.
+            var detection = processors.IndexOf("resource_detection");
+            var trimming = Assert.Single(processors, p => p is "resource/drop_ecs_arns" or "resource/cloudwatch_logs");
+            Assert.True(detection >= 0 && detection < processors.IndexOf(trimming), $"{pipeline}: {string.Join(", ", processors)}");
         }
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("local")]
+    public void Off_aws_every_signal_keeps_its_whole_resource_and_attributes(string set)
+    {
+        // The dashboard shows everything a record has: only the ECS ARNs go, and no record attribute.
+        var pipelines = CollectorConfig.Expand(Environment(set)).Map("service", "pipelines");
+        foreach (var pipeline in CollectorConfig.Pipelines)
+        {
+            Assert.Equal(["memory_limiter", "resource_detection", "resource/drop_ecs_arns", "batch"], pipelines.Map(pipeline).Names("processors"));
+            Assert.Equal(["otlp_grpc/aspire"], pipelines.Map(pipeline).Names("exporters"));
+        }
+    }
+
+    [Fact]
+    public void Every_config_key_is_one_the_pinned_component_reads()
+    {
+        var config = ConfmapExpander.ToTree(CollectorConfig.Raw) as Dictionary<string, object?>;
+        Assert.NotNull(config);
+        var checkedBlocks = 0;
+        void Check(string block, Dictionary<string, object?> settings)
+        {
+            Assert.True(PinnedCollectorKeys.Blocks.TryGetValue(block, out var keys), $"no pinned key list for block '{block}'");
+            checkedBlocks++;
+            foreach (var (key, value) in settings)
+            {
+                Assert.True(keys is null || keys.Contains(key), $"'{key}' is not a key of {block} in contrib {PinnedCollectorComponents.ContribVersion}");
+                if (keys is null)
+                {
+                    continue;
+                }
+
+                if (value is Dictionary<string, object?> nested)
+                {
+                    Check($"{block}/{key}", nested);
+                }
+                else if (value is List<object?> items)
+                {
+                    foreach (var item in items.OfType<Dictionary<string, object?>>())
+                    {
+                        Check($"{block}/{key}[]", item);
+                    }
+                }
+            }
+        }
+
+        foreach (var section in CollectorConfig.Sections)
+        {
+            foreach (var (id, settings) in config.Map(section))
+            {
+                Check(id.Split('/')[0], settings as Dictionary<string, object?> ?? []);
+            }
+        }
+
+        Assert.True(checkedBlocks > 20, $"{checkedBlocks} blocks");
     }
 
     [Fact]
@@ -157,20 +215,36 @@ public sealed class CollectorConfigTests
     }
 
     [Fact]
-    public void Aws_variables_send_logs_to_cloudwatch_and_nothing_to_the_dashboard()
+    public void Aws_variables_send_logs_to_cloudwatch_traces_to_xray_and_metrics_to_cloudwatch_metrics()
     {
         var config = CollectorConfig.Expand(CollectorConfig.AwsEnvironment);
         var pipelines = config.Map("service", "pipelines");
         Assert.Equal(["awscloudwatchlogs"], pipelines.Map("logs").Names("exporters"));
-        Assert.Equal(["debug"], pipelines.Map("traces").Names("exporters"));
-        Assert.Equal(["debug"], pipelines.Map("metrics").Names("exporters"));
+        Assert.Equal(["awsxray"], pipelines.Map("traces").Names("exporters"));
+        Assert.Equal(["awsemf"], pipelines.Map("metrics").Names("exporters"));
+        Assert.Equal(
+            ["memory_limiter", "resource_detection", "resource/cloudwatch_logs", "attributes/cloudwatch_logs", "batch"],
+            pipelines.Map("logs").Names("processors"));
+        Assert.Contains("filter/cloudwatch_metrics", pipelines.Map("metrics").Names("processors"));
 
         var cloudWatch = config.Map("exporters", "awscloudwatchlogs");
         Assert.Equal("eu-west-1", cloudWatch["region"]);
         Assert.Equal("/ecs/board/otel", cloudWatch["log_group_name"]);
         Assert.Equal("{TaskId}", cloudWatch["log_stream_name"]);
         Assert.Equal("30", cloudWatch["log_retention"]);
-        Assert.Equal("basic", config.Map("exporters", "debug")["verbosity"]);
+        Assert.False(cloudWatch.ContainsKey("raw_log"), "raw_log writes the body alone, without the fields");
+
+        Assert.Equal("eu-west-1", config.Map("exporters", "awsxray")["region"]);
+
+        // Every metric the filter lets through is declared, so each becomes a CloudWatch metric (awsemf would write an
+        // undeclared one as a log event all the same, billed, with no metric).
+        var emf = config.Map("exporters", "awsemf");
+        Assert.Equal("/ecs/board/metrics", emf["log_group_name"]);
+        Assert.Equal("Board", emf["namespace"]);
+        var declared = Assert.IsType<List<object?>>(emf["metric_declarations"]).Cast<Dictionary<string, object?>>()
+            .SelectMany(d => d.Names("metric_name_selectors")).Order().ToList();
+        var kept = config.Map("processors", "filter/cloudwatch_metrics", "metrics", "include").Names("metric_names").Order().ToList();
+        Assert.Equal(kept, declared);
     }
 
     [Fact]

@@ -11,15 +11,11 @@ public sealed class DeployFilesTests
 
     private static JsonElement Json(params string[] path) => JsonDocument.Parse(RepoFiles.Read(path)).RootElement;
 
-    private static JsonElement TaskDefinition => Json("deploy", "ecs-task-definition.json");
+    private static JsonElement TaskDefinition => EcsTaskDefinition.Root;
 
-    private static JsonElement Container(string name) =>
-        TaskDefinition.GetProperty("containerDefinitions").EnumerateArray()
-            .Single(c => c.GetProperty("name").GetString() == name);
+    private static JsonElement Container(string name) => EcsTaskDefinition.Container(name);
 
-    private static Dictionary<string, string> EnvironmentOf(string container) =>
-        Container(container).GetProperty("environment").EnumerateArray()
-            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString()!);
+    private static Dictionary<string, string> EnvironmentOf(string container) => EcsTaskDefinition.EnvironmentOf(container);
 
     private static IEnumerable<JsonElement> Statements(string policy) =>
         Json("deploy", "iam", policy).GetProperty("Statement").EnumerateArray();
@@ -156,16 +152,6 @@ public sealed class DeployFilesTests
     {
         var environment = EnvironmentOf("otel-collector");
 
-        // Every variable the tests call "the AWS set" is really set, with the same value, by the task definition.
-        foreach (var (name, value) in CollectorConfig.AwsEnvironment)
-        {
-            Assert.True(environment.ContainsKey(name), $"task definition does not set {name}");
-            if (name != "AWS_REGION")
-            {
-                Assert.Equal(value, environment[name]);
-            }
-        }
-
         // Every ${env:VAR} without a default is set.
         foreach (Match reference in Regex.Matches(CollectorConfig.Text, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}"))
         {
@@ -173,37 +159,78 @@ public sealed class DeployFilesTests
         }
 
         var config = CollectorConfig.Expand(environment);
-        Assert.Equal(["awscloudwatchlogs"], config.Map("service", "pipelines", "logs").Names("exporters"));
-        Assert.Equal("<REGION>", config.Map("exporters", "awscloudwatchlogs")["region"]);
+        foreach (var exporter in new[] { "awscloudwatchlogs", "awsxray", "awsemf" })
+        {
+            Assert.Equal("<REGION>", config.Map("exporters", exporter)["region"]);
+        }
     }
 
     [Fact]
-    public void The_task_role_allows_exactly_what_the_exporter_calls_on_its_own_log_group()
+    public void The_task_role_allows_exactly_what_the_exporters_call()
     {
         var config = CollectorConfig.Expand(EnvironmentOf("otel-collector"));
-        var logGroup = (string?)config.Map("exporters", "awscloudwatchlogs")["log_group_name"];
-        var groupArn = $"arn:aws:logs:<REGION>:<ACCOUNT_ID>:log-group:{logGroup}";
+        var pipelines = config.Map("service", "pipelines");
+        Assert.Equal(["awscloudwatchlogs"], pipelines.Map("logs").Names("exporters"));
+        Assert.Equal(["awsxray"], pipelines.Map("traces").Names("exporters"));
+        Assert.Equal(["awsemf"], pipelines.Map("metrics").Names("exporters"));
 
-        var actions = new HashSet<string>();
+        // awscloudwatchlogs and awsemf write through contrib's internal/aws/cwlogs client: PutLogEvents, and on a
+        // missing stream CreateLogStream, on a missing group CreateLogGroup and (log_retention set) PutRetentionPolicy;
+        // TagResource only with `tags:`, which neither has.
+        var groups = new[] { "awscloudwatchlogs", "awsemf" }.Select(exporter =>
+        {
+            var settings = config.Map("exporters", exporter);
+            Assert.False(settings.ContainsKey("tags"), $"{exporter}: tags would need logs:TagResource");
+            return (string)settings["log_group_name"]!;
+        }).ToList();
+        Assert.Equal(["/ecs/board/otel", "/ecs/board/metrics"], groups);
+        var groupResources = groups
+            .SelectMany(g => new[] { $"arn:aws:logs:<REGION>:<ACCOUNT_ID>:log-group:{g}", $"arn:aws:logs:<REGION>:<ACCOUNT_ID>:log-group:{g}:*" })
+            .Order().ToList();
+
+        var granted = new Dictionary<string, List<string>>();
         foreach (var statement in Statements("task-role-policy.json"))
         {
             Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
-            actions.UnionWith(Strings(statement.GetProperty("Action")));
-            Assert.All(Strings(statement.GetProperty("Resource")), r => Assert.True(r == groupArn || r == groupArn + ":*", r));
+            Assert.False(statement.TryGetProperty("Condition", out _));
+            foreach (var action in Strings(statement.GetProperty("Action")))
+            {
+                Assert.False(granted.ContainsKey(action), $"{action} is granted twice");
+                granted[action] = Strings(statement.GetProperty("Resource")).Order().ToList();
+            }
         }
 
-        // logs:TagResource would be needed only to create the group with the exporter's `tags:`, which is not set.
-        Assert.False(config.Map("exporters", "awscloudwatchlogs").ContainsKey("tags"));
+        // awsxray calls PutTraceSegments alone (PutTelemetryRecords only with telemetry enabled, which it is not);
+        // X-Ray has no resource-level permissions, so "*".
+        Assert.False(config.Map("exporters", "awsxray").ContainsKey("telemetry"));
         Assert.Equal(
-            new HashSet<string> { "logs:CreateLogStream", "logs:PutLogEvents", "logs:CreateLogGroup", "logs:PutRetentionPolicy" },
-            actions);
+            new Dictionary<string, List<string>>
+            {
+                ["logs:PutLogEvents"] = groupResources,
+                ["logs:CreateLogStream"] = groupResources,
+                ["logs:CreateLogGroup"] = groupResources,
+                ["logs:PutRetentionPolicy"] = groupResources,
+                ["xray:PutTraceSegments"] = ["*"],
+            },
+            granted);
 
-        // The exporter's group is not one of the awslogs driver groups (those hold the stdout JSON lines).
+        // No exporter group is one of the awslogs driver groups (those hold stdout).
         foreach (var name in new[] { "board-web", "otel-collector" })
         {
-            Assert.NotEqual(logGroup, Container(name).GetProperty("logConfiguration").GetProperty("options")
-                .GetProperty("awslogs-group").GetString());
+            Assert.DoesNotContain(EcsTaskDefinition.LogGroupOf(name), groups);
         }
+    }
+
+    [Fact]
+    public void The_app_writes_to_stdout_only_what_otlp_could_not_deliver_and_sends_delta_metrics()
+    {
+        var app = EnvironmentOf("board-web");
+        // Each record reaches CloudWatch once: through the collector, or through stdout when OTLP failed.
+        Assert.Equal("true", app["StructuredLogging__Console__Fallback"]);
+        Assert.True(app.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"), "the fallback changes nothing without OTLP");
+        // awsemf writes a histogram's count and sum as they come (contrib awsemfexporter datapoint.go turns only
+        // cumulative sums into deltas), so the SDK must send deltas.
+        Assert.Equal("delta", app["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"]);
     }
 
     [Fact]

@@ -29,7 +29,19 @@ public sealed class BoardWebProcessOptions
     /// <summary>Folder for the SQLite database; a fresh temporary folder (deleted afterwards) when null.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>
+    /// Another app built on Board.ServiceDefaults to run instead of Board.Web (bench/peers' Board app, say); its
+    /// folder is then the content root. Null: Board.Web.
+    /// </summary>
+    public string? AssemblyPath { get; set; }
+
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Where else Board.Web's "Now listening on" record can be read, for a configuration that keeps it off stdout
+    /// (the stdout fallback sends it over OTLP): given the pattern, returns the first match or null.
+    /// </summary>
+    public Func<System.Text.RegularExpressions.Regex, string?>? ListeningOnElsewhere { get; set; }
 
     /// <summary>How long a graceful stop may take before the process is killed.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -104,7 +116,7 @@ public sealed partial class BoardWebProcess : IAsyncDisposable
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        startInfo.ArgumentList.Add(WebAssemblyPath);
+        startInfo.ArgumentList.Add(options.AssemblyPath ?? WebAssemblyPath);
         // Port 0: Kestrel binds a port nobody holds and says which in its "Now listening on" record. A port picked
         // here and released could be taken by another test's app before this one binds it.
         startInfo.ArgumentList.Add("--urls");
@@ -146,8 +158,11 @@ public sealed partial class BoardWebProcess : IAsyncDisposable
 
     public static string WebProjectDirectory => Path.Combine(RepositoryRoot, "Board.Web");
 
-    public static string WebAssemblyPath => Path.Combine(
-        WebProjectDirectory, "bin", BuildConfiguration, AssemblyMetadata("TargetFramework") ?? "net10.0", "Board.Web.dll");
+    public static string WebAssemblyPath => BuiltAssemblyPath(WebProjectDirectory, "Board.Web");
+
+    /// <summary>Where building Board.Tests puts the assembly of a project it references, in its own configuration.</summary>
+    public static string BuiltAssemblyPath(string projectDirectory, string assemblyName) => Path.Combine(
+        projectDirectory, "bin", BuildConfiguration, AssemblyMetadata("TargetFramework") ?? "net10.0", assemblyName + ".dll");
 
     /// <summary>Where the app listens, once it has said so (StartHealthyAsync waits for it).</summary>
     public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("Board.Web has not reported its address yet.");
@@ -180,13 +195,15 @@ public sealed partial class BoardWebProcess : IAsyncDisposable
     /// <summary>Starts Board.Web; call <see cref="WaitUntilHealthyAsync"/> before sending requests.</summary>
     public static BoardWebProcess Start(BoardWebProcessOptions? options = null)
     {
-        if (!File.Exists(WebAssemblyPath))
+        options ??= new BoardWebProcessOptions();
+        var assembly = options.AssemblyPath ?? WebAssemblyPath;
+        if (!File.Exists(assembly))
         {
             throw new FileNotFoundException(
-                $"Board.Web is not built for configuration '{BuildConfiguration}' (building Board.Tests builds it).", WebAssemblyPath);
+                $"{Path.GetFileName(assembly)} is not built for configuration '{BuildConfiguration}' (building Board.Tests builds it).", assembly);
         }
 
-        var app = new BoardWebProcess(options ?? new BoardWebProcessOptions());
+        var app = new BoardWebProcess(options);
         try
         {
             app._process.Start();
@@ -235,6 +252,11 @@ public sealed partial class BoardWebProcess : IAsyncDisposable
                 await DrainOutputAsync();
                 throw new InvalidOperationException(
                     $"Board.Web exited with code {_process.ExitCode} before /health answered.{Describe()}");
+            }
+
+            if (_baseAddress is null && _options.ListeningOnElsewhere?.Invoke(ListeningOn()) is { } elsewhere)
+            {
+                _baseAddress = new Uri(elsewhere);
             }
 
             if (_baseAddress is null)
@@ -490,7 +512,8 @@ public sealed partial class BoardWebProcess : IAsyncDisposable
     }
 
     private static string ContentRoot(BoardWebProcessOptions options) =>
-        options.UseProjectContentRoot ? WebProjectDirectory : Path.GetDirectoryName(WebAssemblyPath)!;
+        options.AssemblyPath is { } assembly ? Path.GetDirectoryName(assembly)!
+        : options.UseProjectContentRoot ? WebProjectDirectory : Path.GetDirectoryName(WebAssemblyPath)!;
 
     private static void ClearLeakingVariables(IDictionary<string, string?> environment)
     {

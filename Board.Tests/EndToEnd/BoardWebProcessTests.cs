@@ -38,6 +38,29 @@ public sealed class BoardWebProcessTests(OtlpReceiver receiver) : IClassFixture<
         Assert.Empty(app.StandardError);
     }
 
+    [Theory]
+    [InlineData("LOGS", "/v1/logs")]
+    [InlineData("TRACES", "/v1/traces")]
+    public async Task A_signal_of_its_own_endpoint_is_exported_there(string signal, string path)
+    {
+        // Only the signal's own variable, as a full URL (the specification's form); the shared one is unset, so
+        // the SDK's default of localhost:4317/4318 would receive nothing here.
+        var options = new BoardWebProcessOptions();
+        options.EnvironmentVariables[$"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"] = new Uri(receiver.HttpEndpoint, path).ToString();
+        options.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        receiver.Clear();
+
+        await using (var app = await BoardWebProcess.StartHealthyAsync(options))
+        {
+            using var client = app.CreateClient(allowAutoRedirect: false);
+            using var response = await client.GetAsync("/b/welcome");
+            await app.StopAsync(graceful: true);
+        }
+
+        var kind = signal == "LOGS" ? OtlpSignal.Logs : OtlpSignal.Traces;
+        Assert.True(receiver.AcceptedRequestCount(kind) > 0, $"nothing arrived on {path}");
+    }
+
     [Fact]
     public async Task A_failing_start_reports_the_captured_output()
     {

@@ -36,7 +36,7 @@ public abstract partial class RequestLoggingTests<TFixture>(TFixture fixture) wh
                 Assert.Equal($"Incoming {request.Method} request to {request.Path}", start.Message);
                 Assert.Equal("Incoming {http.request.method} request to {url.path}", start.Template);
                 Assert.Matches(
-                    $"^{request.Method} {Regex.Escape(request.Path)} completed with status {request.Status} in [0-9]+(\\.[0-9]+)? ms$",
+                    $"^{request.Method} {Regex.Escape(request.Path)} completed with status {request.Status}$",
                     end.Message);
                 Assert.Equal("Information", start.Level);
                 Assert.True(BoardWebFixture.HasMarker(start, request.Marker), $"{sink} START of {request.Name} lost its query: {start}");
@@ -117,8 +117,7 @@ public abstract partial class RequestLoggingTests<TFixture>(TFixture fixture) wh
 
                 var ms = Convert.ToDouble(duration, CultureInfo.InvariantCulture);
                 Assert.InRange(ms, double.Epsilon, 30_000);
-                var shown = double.Parse(DurationInMessage().Match(end.Message).Groups[1].Value, CultureInfo.InvariantCulture);
-                Assert.InRange(shown, ms - 0.0006, ms + 0.0006); // the message shows the field's value to the microsecond
+                Assert.DoesNotContain(" ms", end.Message, StringComparison.Ordinal); // the same message for every END of a path and status
             }
         }
     }
@@ -286,9 +285,6 @@ public abstract partial class RequestLoggingTests<TFixture>(TFixture fixture) wh
         Assert.True(payload is null, $"The {what} was exported in an OTLP {payload?.Signal} payload over {payload?.Transport}.");
         Assert.False(fixture.Receiver.AnyPayloadContains(value));
     }
-
-    [GeneratedRegex(" in ([0-9]+(?:\\.[0-9]+)?) ms$")]
-    private static partial Regex DurationInMessage();
 }
 
 public sealed class GrpcRequestLoggingTests(GrpcBoardWeb fixture)

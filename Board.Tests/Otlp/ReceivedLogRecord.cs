@@ -27,6 +27,9 @@ public sealed record ReceivedLogRecord
     public required string ScopeName { get; init; }
     public string? ScopeVersion { get; init; }
 
+    /// <summary>The instrumentation scope's attributes (empty when it has none).</summary>
+    public IReadOnlyDictionary<string, object?> ScopeAttributes { get; init; } = new Dictionary<string, object?>();
+
     /// <summary>time_unix_nano, or null when the exporter left it unset (0).</summary>
     public DateTimeOffset? Timestamp { get; init; }
 
@@ -44,6 +47,8 @@ public sealed record ReceivedLogRecord
     public object? BodyValue { get; init; }
 
     public required IReadOnlyDictionary<string, object?> Attributes { get; init; }
+
+    public uint DroppedAttributesCount { get; init; }
 
     /// <summary>Lower-case hex trace id, or null when the record has none.</summary>
     public string? TraceId { get; init; }
@@ -87,6 +92,7 @@ public sealed record ReceivedLogRecord
                         ResourceAttributes = resource,
                         ScopeName = scopeLogs.Scope?.Name ?? "",
                         ScopeVersion = string.IsNullOrEmpty(scopeLogs.Scope?.Version) ? null : scopeLogs.Scope.Version,
+                        ScopeAttributes = ToDictionary(scopeLogs.Scope?.Attributes),
                         Timestamp = FromUnixNanoseconds(record.TimeUnixNano),
                         ObservedTimestamp = FromUnixNanoseconds(record.ObservedTimeUnixNano),
                         SeverityNumber = record.SeverityNumber,
@@ -94,6 +100,7 @@ public sealed record ReceivedLogRecord
                         Body = body is null ? null : Format(body),
                         BodyValue = body,
                         Attributes = ToDictionary(record.Attributes),
+                        DroppedAttributesCount = record.DroppedAttributesCount,
                         TraceId = ToHex(record.TraceId),
                         SpanId = ToHex(record.SpanId),
                         Flags = record.Flags,

@@ -39,6 +39,11 @@ internal sealed class ReliabilityRun : IAsyncDisposable
                 options.EnvironmentVariables[name] = value;
             }
 
+            // With the stdout fallback the host's records go over OTLP only.
+            options.ListeningOnElsewhere = pattern => receiver.LogRecords
+                .Select(r => r.Body is { } body ? pattern.Match(body) : null)
+                .FirstOrDefault(m => m is { Success: true })?.Groups["address"].Value;
+
             var app = await BoardWebProcess.StartHealthyAsync(options);
             return new ReliabilityRun(receiver, app);
         }

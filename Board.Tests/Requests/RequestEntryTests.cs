@@ -68,7 +68,7 @@ public sealed class RequestEntryTests : IAsyncLifetime
         Assert.Null(end["http.request.aborted"]);
         var duration = Assert.IsType<double>(end["duration_ms"]);
         Assert.InRange(duration, 0.0001, 60_000);
-        Assert.Matches(@"^GET /items/42 completed with status 200 in \d+(\.\d{1,3})? ms$", end.Message);
+        Assert.Matches(@"^GET /items/42 completed with status 200$", end.Message);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class FakeEcsMetadataServer : IAsyncDisposable
 
     public int TaskRequests => Volatile.Read(ref _taskRequests);
 
-    public static async Task<FakeEcsMetadataServer> StartAsync(Behaviour behaviour, string cluster = "board-cluster")
+    public static async Task<FakeEcsMetadataServer> StartAsync(Behaviour behaviour, string cluster = "board-cluster", string taskArn = TaskArn)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -59,7 +59,7 @@ public sealed class FakeEcsMetadataServer : IAsyncDisposable
         {
             Interlocked.Increment(ref server._taskRequests);
             return server.AnswerAsync(context, behaviour, $$"""
-                {"Cluster":"{{cluster}}","TaskARN":"{{TaskArn}}","Family":"board","Revision":"7","DesiredStatus":"RUNNING","KnownStatus":"RUNNING","LaunchType":"FARGATE","AvailabilityZone":"eu-west-1a","Containers":[]}
+                {"Cluster":"{{cluster}}","TaskARN":"{{taskArn}}","Family":"board","Revision":"7","DesiredStatus":"RUNNING","KnownStatus":"RUNNING","LaunchType":"FARGATE","AvailabilityZone":"eu-west-1a","Containers":[]}
                 """);
         });
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
+using OpenTelemetry.Trace;
 
 namespace Board.Tests.Support;
 
@@ -24,18 +25,22 @@ public sealed class TestWebApp : IAsyncDisposable
     private readonly InFlightRequests _inFlight;
     private readonly Uri? _kestrelAddress;
 
-    private TestWebApp(WebApplication app, InFlightRequests inFlight, CapturedStdout stdout, List<LogRecord> exported, Uri? kestrelAddress)
+    private TestWebApp(WebApplication app, InFlightRequests inFlight, CapturedStdout stdout, List<LogRecord> exported, List<Activity> spans, Uri? kestrelAddress)
     {
         _app = app;
         _inFlight = inFlight;
         _kestrelAddress = kestrelAddress;
         Stdout = stdout;
         Exported = exported;
+        Spans = spans;
     }
 
     public CapturedStdout Stdout { get; }
 
     public List<LogRecord> Exported { get; }
+
+    /// <summary>The server's spans as the trace exporters got them, each once it has ended (read under a lock on the list).</summary>
+    public List<Activity> Spans { get; }
 
     public TestServer Server => _app.GetTestServer();
 
@@ -82,6 +87,8 @@ public sealed class TestWebApp : IAsyncDisposable
         var inFlight = new InFlightRequests();
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(inFlight));
         builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(exported));
+        var spans = new List<Activity>();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -89,7 +96,7 @@ public sealed class TestWebApp : IAsyncDisposable
         map(app);
         app.MapDefaultEndpoints();
         await app.StartAsync();
-        return new TestWebApp(app, inFlight, stdout, exported, kestrel ? new Uri(app.Urls.Single()) : null);
+        return new TestWebApp(app, inFlight, stdout, exported, spans, kestrel ? new Uri(app.Urls.Single()) : null);
     }
 
     public HttpClient CreateClient() => _kestrelAddress is { } address ? new HttpClient { BaseAddress = address } : Server.CreateClient();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Board.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Board.Tests.Web;
 
@@ -65,6 +66,16 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
     [InlineData("ab", "A display name is 3 to 32 characters long.")]
     [InlineData(" ab ", "A display name is 3 to 32 characters long.")]
     [InlineData("abcdefghijklmnopqrstuvwxyz0123456", "A display name is 3 to 32 characters long.")]
+    [InlineData("\U0001D400\U0001D401", "A display name is 3 to 32 characters long.")] // 𝐀𝐁: 2 code points, 4 UTF-16 units
+    [InlineData("\U0001D49Cb", "A display name is 3 to 32 characters long.")] // 𝒜b
+    [InlineData("a\U0001D7D8", "A display name is 3 to 32 characters long.")] // a𝟘
+    [InlineData("\U00020000\U00020001", "A display name is 3 to 32 characters long.")] // 𠀀𠀁
+    [InlineData("e\u0301e\u0301", "A display name is 3 to 32 characters long.")] // two letters once composed
+    [InlineData("\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000", "A display name is 3 to 32 characters long.")] // 33
+    [InlineData("\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C", "A display name is 3 to 32 characters long.")] // 11 typed, 33 once composed (each is 3)
+    [InlineData("\u0301ab", "A display name can only contain letters, digits, spaces and the characters - _ .")] // a mark with nothing before it
+    [InlineData("ab\U0001F600", "A display name can only contain letters, digits, spaces and the characters - _ .")] // an emoji is a symbol
+    [InlineData("ab\U000E0041", "A display name can only contain letters, digits, spaces and the characters - _ .")] // a tag character
     [InlineData("me@example.com", "A display name cannot contain &#x27;@&#x27;.")]
     [InlineData("me@home", "A display name cannot contain &#x27;@&#x27;.")]
     [InlineData("bell\u0007name", "The Display name field cannot contain control characters.")]
@@ -77,11 +88,13 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
     {
         var email = NewEmail();
         using var browser = new BrowserClient(factory);
+        var errorsBefore = ErrorRecords();
 
         // Multipart, so a control character reaches the page as a script could send it.
         using var response = await browser.SubmitFormAsync("/Account/Register", RegistrationForm(email, displayName), multipart: true);
 
         Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
+        Assert.Equal(errorsBefore, ErrorRecords());
         var html = await response.Content.ReadAsStringAsync();
         Assert.Matches($"""data-valmsg-for="Input.DisplayName"[^>]*>{Regex.Escape(message)}</span>""", html);
         Assert.Contains("id=\"Input_DisplayName\"", html, StringComparison.Ordinal);
@@ -93,6 +106,8 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
     [InlineData("taken-{0}")]
     [InlineData("  Taken-{0}  ")]
     [InlineData("Ｔａｋｅｎ-{0}")]
+    [InlineData("\U0001D413\U0001D41A\U0001D424\U0001D41E\U0001D427-{0}")] // mathematical bold 𝐓𝐚𝐤𝐞𝐧
+    [InlineData("\u1d40\u1d43\u1d4f\u1d49\u207f-{0}")] // modifier letters ᵀᵃᵏᵉⁿ
     public async Task Registration_refuses_a_display_name_someone_holds_whatever_its_case_or_width(string variant)
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
@@ -126,6 +141,96 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
     }
 
     [Theory]
+    [InlineData("\U0001D400\U0001D401\U0001D402")] // 𝐀𝐁𝐂: 3 code points, 6 UTF-16 units
+    [InlineData("\U00020000\U00020001\U00020002")] // 𠀀𠀁𠀂
+    [InlineData("a\U0001D7D8b")] // a𝟘b
+    [InlineData("e\u0301e\u0301e\u0301")] // three letters once composed
+    [InlineData("\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C\uFB2C")] // 10 typed, 30 once composed
+    [InlineData("\U0002F800\U0002F800\U0002F800")] // compatibility ideographs outside the BMP, composed to ones inside it
+    [InlineData("\U00011013\U00011038\U00011013")] // Brahmi letter, vowel sign (a mark outside the BMP), letter
+    [InlineData("\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000\U00020000")] // 32: 64 UTF-16 units
+    public async Task Registration_accepts_a_name_of_letters_outside_the_basic_plane_counted_in_code_points(string displayName)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..3];
+        var name = TextLength.Of(DisplayNames.Clean(displayName)) + 3 <= DisplayNames.MaxLength ? displayName + suffix : displayName;
+        var email = NewEmail();
+        using var browser = new BrowserClient(factory);
+        var errorsBefore = ErrorRecords();
+
+        await browser.RegisterAsync(email, Password, name);
+
+        Assert.Equal(errorsBefore, ErrorRecords());
+
+        var stored = factory.WithDatabase(db => db.Users.Single(u => u.Email == email));
+        Assert.Equal(DisplayNames.Clean(name), stored.DisplayName);
+        Assert.Equal(DisplayNames.Normalize(DisplayNames.Clean(name)), stored.NormalizedDisplayName);
+    }
+
+    [Fact]
+    public async Task Registration_refuses_a_name_someone_holds_composed_when_it_is_sent_decomposed()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        using (var first = new BrowserClient(factory))
+        {
+            await first.RegisterAsync(NewEmail(), Password, $"Zo\u00eb-{suffix}");
+        }
+
+        var email = NewEmail();
+        using var second = new BrowserClient(factory);
+        using var response = await second.SubmitFormAsync("/Account/Register", RegistrationForm(email, $"Zoe\u0308-{suffix}"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableContent, response.StatusCode);
+        Assert.Matches("""data-valmsg-for="Input.DisplayName"[^>]*>That display name is taken.</span>""", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// Names at each edge of the length rule, inserted past every check but the database's: the CHECK constraint refuses
+    /// exactly the names whose length the rule refuses, so the form always answers before the database would.
+    /// </summary>
+    [Theory]
+    [InlineData("ab", 1)]
+    [InlineData("abc", 1)]
+    [InlineData("\U0001D400\U0001D401", 1)]
+    [InlineData("\U0001D400\U0001D401\U0001D402", 1)]
+    [InlineData("\U00020000", 2)]
+    [InlineData("\U00020000", 3)]
+    [InlineData("e\u0301", 2)]
+    [InlineData("e\u0301", 3)]
+    [InlineData("\U00020000", 32)]
+    [InlineData("\U00020000", 33)]
+    [InlineData("a", 32)]
+    [InlineData("a", 33)]
+    [InlineData("e\u0301", 32)]
+    [InlineData("e\u0301", 33)]
+    [InlineData("\uFB2C", 10)]
+    [InlineData("\uFB2C", 11)]
+    public void The_database_and_the_rule_agree_on_every_length(string unit, int repeat)
+    {
+        var name = DisplayNames.Clean(string.Concat(Enumerable.Repeat(unit, repeat)));
+        var problem = DisplayNames.Problem(name);
+        var lengthMessage = $"A display name is {DisplayNames.MinLength} to {DisplayNames.MaxLength} characters long.";
+        Assert.True(problem is null || problem == lengthMessage, problem);
+
+        var databaseRefuses = factory.WithDatabase(db =>
+        {
+            // Rolled back, so that the names of one case cannot collide with another's under the unique index.
+            using var transaction = db.Database.BeginTransaction();
+            db.Users.Add(new BoardUser { UserName = NewEmail(), DisplayName = name });
+            try
+            {
+                db.SaveChanges();
+                return false;
+            }
+            catch (DbUpdateException exception) when (exception.InnerException?.Message.Contains("CK_AspNetUsers_DisplayName_Length", StringComparison.Ordinal) == true)
+            {
+                return true;
+            }
+        });
+
+        Assert.Equal(problem is not null, databaseRefuses);
+    }
+
+    [Theory]
     [InlineData("ab", "CK_AspNetUsers_DisplayName_Length")]
     [InlineData("someone@example.com", "CK_AspNetUsers_DisplayName_NoAt")]
     public void The_database_itself_refuses_a_display_name_that_is_too_short_or_holds_an_at(string displayName, string constraint)
@@ -155,6 +260,8 @@ public sealed class DisplayNameTests(BoardAppFactory factory) : IClassFixture<Bo
         var end = html.IndexOf("</span>", meta, StringComparison.Ordinal);
         return html[meta..end];
     }
+
+    private int ErrorRecords() => factory.Logs.Records.Count(r => r.Level >= LogLevel.Error);
 
     private static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
 }

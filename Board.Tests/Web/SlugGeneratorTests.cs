@@ -29,6 +29,10 @@ public sealed class SlugGeneratorTests : IAsyncLifetime
     [InlineData("  Café  au   lait! ", "cafe-au-lait")]
     [InlineData("Ünïcödé 2025", "unicode-2025")]
     [InlineData("日本語", "board")]
+    [InlineData("\uff23\uff41\uff46\u00e9 Club", "cafe-club")] // full-width Ｃａｆé
+    [InlineData("\U0001D402\U0001D41A\U0001D41F\u00e9", "cafe")] // mathematical bold 𝐂𝐚𝐟é
+    [InlineData("\ufb01sh", "fish")] // the ligature ﬁ
+    [InlineData("\U00020000\U00020001", "board")] // letters outside the BMP without a Latin form
     [InlineData("!!!", "board")]
     public void A_name_becomes_lower_case_ascii_words_joined_by_dashes(string name, string slug) =>
         Assert.Equal(slug, SlugGenerator.FromName(name));

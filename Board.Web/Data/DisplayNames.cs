@@ -24,9 +24,14 @@ public static class DisplayNames
     public static string Normalize(string name) => name.Normalize(NormalizationForm.FormKC).ToUpperInvariant();
 
     /// <summary>Why <paramref name="name"/> (already <see cref="Clean"/>ed) cannot be a display name, or null when it can.</summary>
+    /// <remarks>
+    /// Its length is counted in code points (<see cref="TextLength"/>), as the database's CHECK constraint counts it, so
+    /// a name of letters outside the Basic Multilingual Plane (CJK Extension B, which real names use) is allowed and
+    /// measured the same by the form, Identity and the database.
+    /// </remarks>
     public static string? Problem(string name)
     {
-        if (name.Length < MinLength || name.Length > MaxLength)
+        if (TextLength.Of(name) is < MinLength or > MaxLength)
         {
             return $"A display name is {MinLength} to {MaxLength} characters long.";
         }
@@ -37,12 +42,15 @@ public static class DisplayNames
             return "A display name cannot contain '@'.";
         }
 
-        for (var i = 0; i < name.Length; i++)
+        var first = true;
+        foreach (var rune in name.EnumerateRunes())
         {
-            if (!IsAllowed(name, i))
+            if (!IsAllowed(rune, first))
             {
                 return "A display name can only contain letters, digits, spaces and the characters - _ .";
             }
+
+            first = false;
         }
 
         // "..." or "- -" would read as no name at all.
@@ -54,29 +62,19 @@ public static class DisplayNames
         return null;
     }
 
-    // Letters and digits of any script; combining marks only after another character, for scripts whose letters need
-    // them. Everything else (control and format characters, symbols, other punctuation) is refused.
-    private static bool IsAllowed(string name, int index)
+    // Letters and digits of any script and plane; combining marks only after another character, for scripts whose
+    // letters need them. Everything else (control and format characters, symbols, other punctuation, and a lone
+    // surrogate, which enumerates as U+FFFD) is refused.
+    private static bool IsAllowed(Rune rune, bool first)
     {
-        var c = name[index];
-        if (c is ' ' or '-' or '_' or '.')
+        if (rune.Value is ' ' or '-' or '_' or '.')
         {
             return true;
         }
 
-        if (char.IsHighSurrogate(c) && index + 1 < name.Length && char.IsLowSurrogate(name[index + 1]))
-        {
-            return IsLetterOrDigit(CharUnicodeInfo.GetUnicodeCategory(name, index));
-        }
-
-        if (char.IsLowSurrogate(c) && index > 0 && char.IsHighSurrogate(name[index - 1]))
-        {
-            return true;
-        }
-
-        var category = CharUnicodeInfo.GetUnicodeCategory(c);
+        var category = Rune.GetUnicodeCategory(rune);
         return IsLetterOrDigit(category)
-            || (index > 0 && category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark);
+            || (!first && category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark);
     }
 
     private static bool IsLetterOrDigit(UnicodeCategory category) => category is

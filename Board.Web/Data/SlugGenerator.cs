@@ -11,8 +11,9 @@ public static class SlugGenerator
 
     public static string FromName(string name)
     {
-        // Decomposing first turns "Café" into "Cafe" rather than "caf".
-        var decomposed = name.Normalize(NormalizationForm.FormD);
+        // Decomposing first turns "Café" into "Cafe" rather than "caf"; by compatibility, so that full-width "Ｃａｆé", the
+        // mathematical "𝐂𝐚𝐟é" and the ligature in "ﬁsh" give the letters they stand for rather than nothing.
+        var decomposed = name.Normalize(NormalizationForm.FormKD);
         var slug = new StringBuilder(decomposed.Length);
         var pendingDash = false;
 

@@ -30,7 +30,7 @@ FIRST_PORT=${PORT:-5201}
 require_counts "$USAGE" "$ROUNDS" "$WINDOW" "$WARMUP"
 
 # name, project folder, the variables that make the stack (besides Production on its port), what it is.
-ALL_STACKS="bare httplogging serilog aspire aspire-entries aspire-otlp board-off board board-otlp"
+ALL_STACKS="bare httplogging serilog aspire aspire-entries aspire-otlp board-off board board-otlp board-fallback"
 STACKS=${STACKS:-$ALL_STACKS}
 ASPIRE_ENTRIES="Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information Logging__Console__FormatterName=json"
 OTLP_PROTOCOL="OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
@@ -54,6 +54,9 @@ for stack in $STACKS; do
       else
         VARIABLES[$stack]="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$((SINK_PORT + 1)) $OTLP_PROTOCOL"
       fi ;;
+    # The ECS task's configuration: OTLP, with stdout only as its fallback.
+    board-fallback) PROJECT[$stack]=Board; SINK_OF[$stack]=$((SINK_PORT + 2))
+      VARIABLES[$stack]="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$((SINK_PORT + 2)) $OTLP_PROTOCOL StructuredLogging__Console__Fallback=true" ;;
     *) echo "$USAGE (unknown stack '$stack' in STACKS; the stacks: $ALL_STACKS)" >&2; exit 2 ;;
   esac
 done
@@ -273,6 +276,12 @@ awk -f "$ROOT/bench/stats.awk" -f /dev/stdin "$OUT/rows.txt" "$OUT/totals.txt" <
         # is what it lost.
         expected = startup[s] + lines[s] - exporter[s]
         dropped = sprintf("%d of %d", expected - otlp_end[s], expected)
+        # With the stdout fallback a record is on stdout or over OTLP, not both: two entries per request, plus
+        # what start-up logged (received before the first window).
+        if (s ~ /fallback/) {
+          expected = otlp_start[s] + 2 * requests[s]
+          dropped = sprintf("%d of %d", expected - otlp_end[s] - lines[s], expected)
+        }
       }
       printf "| %s | %.0f | %s | %s | %.2f | %.1f | %.0f | %.3f | %.1f | %s | %s | %d |\n", s, of_rounds(rps, s), \
         ratio(s, "bare"), ratio(s, "board-off"), of_rounds(p99, s), cpu_ticks[s] / window_requests[s], \

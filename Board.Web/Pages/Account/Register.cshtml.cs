@@ -89,7 +89,7 @@ public sealed class RegisterModel(
 
     public sealed class RegisterInput
     {
-        [Required, EmailAddress, StringLength(256)]
+        [Required, EmailAddress, CodePointLength(256)]
         public string Email { get; set; } = "";
 
         // Shown on every post instead of anything taken from the email. Checked here for the form's messages; the same

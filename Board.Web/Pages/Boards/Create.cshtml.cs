@@ -60,10 +60,10 @@ public sealed class CreateModel(BoardDbContext db, UserManager<BoardUser> users,
 
     public sealed class BoardInput
     {
-        [Required, StringLength(Data.Board.NameMaxLength), NoControlCharacters]
+        [Required, CodePointLength(Data.Board.NameMaxLength), NoControlCharacters]
         public string Name { get; set; } = "";
 
-        [StringLength(Data.Board.DescriptionMaxLength), NoControlCharacters(Multiline = true)]
+        [CodePointLength(Data.Board.DescriptionMaxLength), NoControlCharacters(Multiline = true)]
         public string? Description { get; set; }
     }
 }
