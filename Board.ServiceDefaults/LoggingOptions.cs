@@ -175,8 +175,12 @@ public sealed class HeldRecordsOptions
     /// <summary>The END entry's level from which the held records are written: Warning, Error or Critical.</summary>
     public LogLevel WriteFromLevel { get; set; } = LogLevel.Error;
 
-    /// <summary>Records one request holds; past it the oldest is let go and counted.</summary>
-    public int MaxRecordsPerRequest { get; set; } = 256;
+    /// <summary>
+    /// Records one request holds; past it the oldest is let go and counted. 64: the last steps of the handler that
+    /// failed and the error page after them, without the model binding and queries before them that every request to
+    /// the page repeats, since a failure someone finds is billed this much on every repeat (docs/reliability.md).
+    /// </summary>
+    public int MaxRecordsPerRequest { get; set; } = 64;
 
     /// <summary>Estimated bytes one request holds; past it the oldest records are let go and counted.</summary>
     public int MaxBytesPerRequest { get; set; } = 256 * 1024;

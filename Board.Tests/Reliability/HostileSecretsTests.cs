@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Board.Tests.Otlp;
 using Xunit.Abstractions;
 
 namespace Board.Tests.Reliability;
@@ -18,6 +19,9 @@ public sealed class HostileSecretsTests(ITestOutputHelper output)
     private const string Marker = "CNRY";
     private const string Lookalike = "\u0430\u0440\u0440\u04cf\u0435"; // "аррӏе", decoded from xn--80ak6aa92e
     private const int Rounds = 3;
+    private const int MaxValueLength = 4096; // StructuredLogging:MaxValueLength, the default
+    private const char Filler = 'Q';          // long client values are made of it: no sink may hold a longer run
+    private const string ChosenTraceId = "c0ffee00c0ffee00c0ffee00c0ffee00";
     private const int Workers = 4;
     private static readonly string[] s_formPaths = ["/Account/Login", "/b/welcome", "/Boards/Create"];
 
@@ -41,6 +45,12 @@ public sealed class HostileSecretsTests(ITestOutputHelper output)
                 statuses.Add(await requests[i](port));
             }
         })));
+
+        // Forms with a session: every validated field and every redirect Board writes.
+        foreach (var status in await new HostileForms(run.App.BaseAddress, Canary).RunAsync())
+        {
+            statuses.Add(status);
+        }
 
         // Board's own redirect puts the query into ReturnUrl; the client follows it.
         var location = await LoginRedirectAsync(port, $"/Boards/Create?token={Canary()}");
@@ -76,7 +86,23 @@ public sealed class HostileSecretsTests(ITestOutputHelper output)
             output.WriteLine(error.ToString());
         }
 
+        // The longest client value in each sink, and the client's trace id (as hex on stdout, as bytes in OTLP).
+        var longestStdout = run.App.StandardOutput.Select(l => LongestRun(Encoding.UTF8.GetBytes(l))).DefaultIfEmpty().Max();
+        var longestStderr = run.App.StandardError.Select(l => LongestRun(Encoding.UTF8.GetBytes(l))).DefaultIfEmpty().Max();
+        var longestLogs = run.Receiver.Payloads.Where(p => p.Signal == OtlpSignal.Logs).Select(p => LongestRun(p.Body)).DefaultIfEmpty().Max();
+        var longestSpans = run.Receiver.Payloads.Where(p => p.Signal == OtlpSignal.Traces).Select(p => LongestRun(p.Body)).DefaultIfEmpty().Max();
+        var chosenTraceIdBytes = Convert.FromHexString(ChosenTraceId);
+        var chosenTraceIds = run.App.StandardOutput.Count(l => l.Contains(ChosenTraceId, StringComparison.Ordinal))
+            + run.Receiver.Payloads.Count(p => p.Body.AsSpan().IndexOf(chosenTraceIdBytes) >= 0);
+        output.WriteLine($"longest client value: stdout {longestStdout}, stderr {longestStderr}, OTLP logs {longestLogs}, spans {longestSpans}; " +
+            $"records or payloads with the client's trace id {chosenTraceIds}");
+
         Assert.DoesNotContain(statuses, s => s >= 500);
+        Assert.Equal(0, chosenTraceIds);
+        Assert.InRange(longestStdout, 1, MaxValueLength);
+        Assert.InRange(longestStderr, 0, MaxValueLength);
+        Assert.InRange(longestLogs, 1, MaxValueLength);
+        Assert.InRange(longestSpans, 1, MaxValueLength);
         Assert.Equal(0, stdoutCanaries);
         Assert.Equal(0, stderrCanaries);
         Assert.Equal(0, otlpCanaries);
@@ -88,6 +114,19 @@ public sealed class HostileSecretsTests(ITestOutputHelper output)
         Assert.Contains(records, r => ReliabilityRun.Text(r, "url.query") == "ReturnUrl=REDACTED");
         Assert.Contains(ends, r => ReliabilityRun.Number(r, "http.response.status_code") == 499 && ReliabilityRun.Text(r, "level") == "Warning");
         Assert.DoesNotContain(ends, r => r.TryGetProperty("exception.type", out _) && ReliabilityRun.Number(r, "http.response.status_code") < 500);
+    }
+
+    /// <summary>The longest run of <see cref="Filler"/> bytes: the longest long client value the text or payload holds.</summary>
+    private static int LongestRun(byte[] bytes)
+    {
+        int longest = 0, run = 0;
+        foreach (var b in bytes)
+        {
+            run = b == (byte)Filler ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
     }
 
     private string Canary() => string.Create(CultureInfo.InvariantCulture, $"{Marker}{Interlocked.Increment(ref _canaries):x4}z");
@@ -121,6 +160,23 @@ public sealed class HostileSecretsTests(ITestOutputHelper output)
         }
 
         yield return port => SendAsync(port, Encoding.UTF8.GetBytes($"GET {rawUtf8} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+
+        // Very long values, a canary past the bound: in the path, the query, the user agent, the referer, a form field.
+        var filler = new string(Filler, MaxValueLength + 200);
+        yield return port => SendAsync(port, Get($"/b/{filler}{Canary()}"));
+        yield return port => SendAsync(port, Get($"/b/welcome?page={filler}{Canary()}"));
+        yield return port => SendAsync(port, Get("/b/welcome?" + string.Concat(Enumerable.Repeat("=&", 3000))));
+        yield return port => SendAsync(port, Get("/b/welcome?" + string.Concat(Enumerable.Repeat("Q=&", 2000))));
+        yield return port => SendAsync(port, Get("/b/welcome", "Host: 127.0.0.1", $"User-Agent: {filler}{Canary()}", $"Referer: http://x/{filler}{Canary()}"));
+        yield return port => SendAsync(port, Get("/b/welcome", "Host: 127.0.0.1", "User-Agent: " + string.Concat(Enumerable.Repeat("\u0001Q", 3000))));
+        yield return port => SendAsync(port, Post("/Account/Login", "application/x-www-form-urlencoded", $"Input.Email={filler}{Canary()}"));
+
+        // A chosen trace context, and baggage with a canary: believed from no one here.
+        var traced = Get("/b/welcome", "Host: 127.0.0.1", $"traceparent: 00-{ChosenTraceId}-c0ffee00c0ffee00-01", "tracestate: k=v",
+            $"baggage: k={Canary()}", $"Request-Id: |{ChosenTraceId}.1.");
+        yield return port => SendAsync(port, traced);
+        var tracedFailure = Get("/Account/Logout?ReturnUrl=%2F%C3%A9", "Host: 127.0.0.1", $"traceparent: 00-{ChosenTraceId}-c0ffee00c0ffee00-00");
+        yield return port => SendAsync(port, tracedFailure);
         yield return port => SendAsync(port, Get("/b/welcome", "Host: xn--80ak6aa92e.com"));
 
         foreach (var path in s_formPaths)
@@ -167,8 +223,8 @@ public sealed class HostileSecretsTests(ITestOutputHelper output)
         }
     }
 
-    private static byte[] Get(string target, string? host = null) =>
-        Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\n{host ?? "Host: 127.0.0.1"}\r\nConnection: close\r\n\r\n");
+    private static byte[] Get(string target, string? host = null, params string[] headers) =>
+        Encoding.Latin1.GetBytes($"GET {target} HTTP/1.1\r\n{host ?? "Host: 127.0.0.1"}\r\n{string.Concat(headers.Select(h => h + "\r\n"))}Connection: close\r\n\r\n");
 
     private static byte[] Post(string path, string contentType, string body, int? contentLength = null)
     {
