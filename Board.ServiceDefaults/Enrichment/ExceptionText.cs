@@ -14,14 +14,14 @@ internal static class ExceptionText
 {
     public const string Withheld = "The request could not be read (message withheld: it may quote the request)";
 
-    public static string Message(Exception exception) => QuotesRequest(exception) ? Withheld : exception.Message;
+    public static string Message(Exception exception) => QuotesRequest(exception) ? Withheld : Read(exception, static e => e.Message);
 
     /// <summary><see cref="Exception.ToString"/>, or with a quoting exception in the chain, types and frames only.</summary>
     public static string StackTrace(Exception exception)
     {
         if (!QuotesRequest(exception))
         {
-            return exception.ToString();
+            return Read(exception, static e => e.ToString());
         }
 
         var text = new StringBuilder();
@@ -48,6 +48,19 @@ internal static class ExceptionText
         }
 
         return false;
+    }
+
+    // An exception's own Message or ToString() may throw: one bad exception costs neither the record nor the caller.
+    private static string Read(Exception exception, Func<Exception, string> read)
+    {
+        try
+        {
+            return read(exception);
+        }
+        catch (Exception ex)
+        {
+            return $"<{exception.GetType().FullName} threw {ex.GetType().Name}>";
+        }
     }
 
     private static bool IsReadingException(Exception exception) => exception is BadHttpRequestException

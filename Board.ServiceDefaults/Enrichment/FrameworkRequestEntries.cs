@@ -1,4 +1,5 @@
 using Board.ServiceDefaults.Requests;
+using Board.ServiceDefaults.Sinks;
 using OpenTelemetry.Logs;
 
 namespace Board.ServiceDefaults.Enrichment;
@@ -29,7 +30,7 @@ internal static class FrameworkRequestEntries
                 // HostString encodes an internationalised name back into its ASCII (punycode) form.
                 Replace(data, attributes, i, host, new Microsoft.AspNetCore.Http.HostString(host).ToUriComponent());
             }
-            else if (attributes[i].Key == QueryStringKey && attributes[i].Value?.ToString() is { Length: > 1 } raw)
+            else if (attributes[i].Key == QueryStringKey && attributes[i].Value is { } value && TextSanitizer.TextOf(value) is { Length: > 1 } raw)
             {
                 Replace(data, attributes, i, raw, "?" + redactor.Redact(raw));
             }

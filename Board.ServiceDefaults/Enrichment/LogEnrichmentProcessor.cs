@@ -42,36 +42,19 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
         catch (Exception ex)
         {
-            // Logging never throws into a request: the record goes on as it came, marked, and still without the
-            // personal data it may hold.
+            // Logging never throws into a request. Values and scopes that fail are placeholders (below); what is left
+            // is a state whose own list throws when read: the record goes on with its template and this mark, and
+            // none of its values, which were not yet redacted.
             attributes.Clear();
-            try
+            attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
+            if (data.Exception is { } exception)
             {
-                if (data.Attributes is { } original)
-                {
-                    attributes.AddRange(original);
-                }
-            }
-            catch (Exception)
-            {
-                // A state that cannot even be read: the record keeps its message and the mark.
-                attributes.Clear();
+                attributes.Add(new("exception.type", exception.GetType().FullName));
             }
 
-            attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
-            AddExceptionFields(data, attributes);
-            RedactOrDropFrameworkQuery(data, attributes);
             data.Attributes = attributes;
-            RedactOrDropPersonalData(data, attributes);
-            try
-            {
-                // Objects are not asked for their text here: one of them may be why the enrichment failed.
-                ApplyTextRules(data, attributes, renderObjects: false);
-            }
-            catch (Exception)
-            {
-                // The record goes on with the values it has.
-            }
+            data.FormattedMessage = null;
+            data.Exception = null;
         }
         finally
         {
@@ -102,32 +85,14 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         string? plainScopes = null;
         for (var i = scopeList.Count - 1; i >= 0; i--)
         {
-            switch (scopeList[i])
+            try
             {
-                case null:
-                    break;
-                case IEnumerable<KeyValuePair<string, object?>> pairs:
-                    foreach (var pair in pairs)
-                    {
-                        if (pair.Key != OriginalFormatKey)
-                        {
-                            AddIfAbsent(attributes, pair);
-                        }
-                    }
-
-                    break;
-                case IEnumerable<KeyValuePair<string, string?>> textPairs:
-                    foreach (var pair in textPairs)
-                    {
-                        AddIfAbsent(attributes, new(pair.Key, pair.Value));
-                    }
-
-                    break;
-                default:
-                    // A plain scope (BeginScope("text") or any other object) is kept as text rather than dropped.
-                    var scopeText = renderObjects ? TextSanitizer.TextOf(scopeList[i]!) : $"<{scopeList[i]!.GetType().FullName}>";
-                    plainScopes = plainScopes is null ? scopeText : scopeText + " => " + plainScopes;
-                    break;
+                AddScope(scopeList[i], attributes, renderObjects, ref plainScopes);
+            }
+            catch (Exception ex)
+            {
+                // A scope that throws while it is read costs only itself: what it gave before stays, its text is a placeholder.
+                Prepend(ref plainScopes, $"<{scopeList[i]!.GetType().FullName} threw {ex.GetType().Name}>");
             }
         }
 
@@ -168,6 +133,39 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         ApplyTextRules(data, attributes, renderObjects);
     }
 
+    private static void AddScope(object? scope, List<KeyValuePair<string, object?>> attributes, bool renderObjects, ref string? plainScopes)
+    {
+        switch (scope)
+        {
+            case null:
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                foreach (var pair in pairs)
+                {
+                    if (pair.Key != OriginalFormatKey)
+                    {
+                        AddIfAbsent(attributes, pair);
+                    }
+                }
+
+                break;
+            case IEnumerable<KeyValuePair<string, string?>> textPairs:
+                foreach (var pair in textPairs)
+                {
+                    AddIfAbsent(attributes, new(pair.Key, pair.Value));
+                }
+
+                break;
+            default:
+                // A plain scope (BeginScope("text") or any other object) is kept as text rather than dropped.
+                Prepend(ref plainScopes, renderObjects ? TextSanitizer.TextOf(scope) : $"<{scope.GetType().FullName}>");
+                break;
+        }
+    }
+
+    // Scopes are read innermost first; the text lists them outermost first.
+    private static void Prepend(ref string? plainScopes, string text) => plainScopes = plainScopes is null ? text : text + " => " + plainScopes;
+
     // Last, so that it sees every value as the sinks will write it (see RecordText).
     private void ApplyTextRules(LogRecord data, List<KeyValuePair<string, object?>> attributes, bool renderObjects)
     {
@@ -195,58 +193,8 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
-    // The exception a record carries is often why it was logged: the fallback keeps it in the fields every sink writes.
-    private static void AddExceptionFields(LogRecord data, List<KeyValuePair<string, object?>> attributes)
-    {
-        if (data.Exception is not { } exception)
-        {
-            return;
-        }
 
-        try
-        {
-            SetExceptionFields(attributes, exception);
-            data.Exception = null;
-        }
-        catch (Exception)
-        {
-            // An exception whose Message or ToString() throws stays on the record for OTLP, as it came.
-        }
-    }
 
-    // Nor where a query string gets out: if its redaction fails, the field and the message that repeats it go.
-    private void RedactOrDropFrameworkQuery(LogRecord data, List<KeyValuePair<string, object?>> attributes)
-    {
-        try
-        {
-            FrameworkRequestEntries.Apply(data, attributes, queryRedactor);
-        }
-        catch (Exception)
-        {
-            attributes.RemoveAll(pair => pair.Key == FrameworkRequestEntries.QueryStringKey);
-            data.FormattedMessage = null;
-        }
-    }
-
-    // The fallback must not be where personal data gets out: if even the redaction fails, the personal fields go,
-    // and so does the message, which may repeat them (the sinks then write the template).
-    private void RedactOrDropPersonalData(LogRecord data, List<KeyValuePair<string, object?>> attributes)
-    {
-        if (!redactor.IsActive)
-        {
-            return;
-        }
-
-        try
-        {
-            RedactPersonalData(data, attributes);
-        }
-        catch (Exception)
-        {
-            attributes.RemoveAll(pair => redactor.IsPersonal(pair.Key));
-            data.FormattedMessage = null;
-        }
-    }
 
     private void RedactPersonalData(LogRecord data, List<KeyValuePair<string, object?>> attributes)
     {
@@ -258,7 +206,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
                 continue;
             }
 
-            var raw = value.ToString() ?? "";
+            var raw = TextSanitizer.TextOf(value);
             var redacted = redactor.Redact(raw);
             attributes[i] = new(key, redacted);
 

@@ -41,36 +41,41 @@ public sealed class PersonalDataTests
     }
 
     [Fact]
-    public void A_record_whose_enrichment_fails_is_still_redacted()
+    public void A_scope_that_throws_while_it_is_read_costs_only_itself()
     {
         using var harness = new LoggingHarness();
         using (harness.Logger.BeginScope(new BrokenScope()))
         {
-            harness.Logger.LogInformation("User {user.email} logged in", Email);
+            harness.Logger.LogError(new TimeoutException("the real failure"), "User {user.email} failed to pay", Email);
         }
 
-        var line = harness.JsonLines().Single("message", "User REDACTED logged in");
-        Assert.Equal(typeof(InvalidOperationException).FullName, line.Text("log.enrichment_error"));
+        var line = harness.JsonLines().Single("message", "User REDACTED failed to pay");
+        Assert.Null(line.Text("log.enrichment_error"));
         Assert.Equal("REDACTED", line.Text("user.email"));
+        Assert.Equal("t-1", line.Text("tenant"));
+        Assert.Equal($"<{typeof(BrokenScope).FullName} threw InvalidOperationException>", line.Text("scope"));
+        Assert.Equal(typeof(TimeoutException).FullName, line.Text("exception.type"));
+        Assert.Equal("the real failure", line.Text("exception.message"));
         Assert.DoesNotContain(Email, harness.Stdout.Text, StringComparison.OrdinalIgnoreCase);
-        var exported = Assert.Single(harness.Exported, r => r.FormattedMessage == "User REDACTED logged in");
+        var exported = Assert.Single(harness.Exported, r => r.FormattedMessage == "User REDACTED failed to pay");
         Assert.Equal("REDACTED", exported.Attributes!.Single(a => a.Key == "user.email").Value);
     }
 
     [Fact]
-    public void A_record_whose_enrichment_fails_keeps_its_exception_on_stdout()
+    public void A_record_whose_own_state_cannot_be_read_keeps_its_template_and_none_of_its_values()
     {
         using var harness = new LoggingHarness();
-        using (harness.Logger.BeginScope(new BrokenScope()))
-        {
-            harness.Logger.LogError(new TimeoutException("the real failure"), "Payment failed");
-        }
 
-        var line = harness.JsonLines().Single("message", "Payment failed");
+        harness.Logger.Log(LogLevel.Error, default, new UnreadableState(), new TimeoutException("the real failure"), (_, _) => $"User {Email} failed to pay");
+
+        var line = harness.JsonLines().Single("message", UnreadableState.Template);
         Assert.Equal(typeof(InvalidOperationException).FullName, line.Text("log.enrichment_error"));
         Assert.Equal(typeof(TimeoutException).FullName, line.Text("exception.type"));
-        Assert.Equal("the real failure", line.Text("exception.message"));
-        Assert.Contains("the real failure", line.Text("exception.stacktrace"), StringComparison.Ordinal);
+        Assert.DoesNotContain(Email, harness.Stdout.Text, StringComparison.OrdinalIgnoreCase);
+        var exported = Assert.Single(harness.Exported, r => r.Attributes?.Any(a => a.Key == "log.enrichment_error") == true);
+        Assert.Null(exported.FormattedMessage);
+        Assert.Null(exported.Exception);
+        Assert.DoesNotContain(exported.Attributes!, a => a.Value is string text && text.Contains(Email, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -120,6 +125,27 @@ public sealed class PersonalDataTests
         Assert.Equal("REDACTED", line.Text("user.phone"));
         Assert.Equal("REDACTED", line.Text("user.email"));
         Assert.DoesNotContain(Email, line.Text("message"), StringComparison.Ordinal);
+    }
+
+    /// <summary>A record state whose first field throws when read; its template, last, can be read.</summary>
+    private sealed class UnreadableState : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public const string Template = "User {user.email} failed to pay";
+
+        public int Count => 2;
+
+        public KeyValuePair<string, object?> this[int index] =>
+            index == 1 ? new("{OriginalFormat}", Template) : throw new InvalidOperationException("the state broke");
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>A scope whose fields cannot be read to the end.</summary>
