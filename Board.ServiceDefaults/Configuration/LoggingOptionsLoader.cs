@@ -105,52 +105,42 @@ internal static partial class LoggingOptionsLoader
         options.Requests.HeldRecords.Enabled ??= !environment.IsDevelopment() && options.Requests.Enabled;
     }
 
-    private static IEnumerable<(string Key, string Problem)> Validate(LoggingOptions o)
+    private static List<(string Key, string Problem)> Validate(LoggingOptions o)
     {
-        const string p = LoggingOptions.SectionName + ":";
+        var problems = new List<(string Key, string Problem)>();
+        void Check(bool valid, string key, string problem)
+        {
+            if (!valid)
+            {
+                problems.Add((LoggingOptions.SectionName + ":" + key, problem));
+            }
+        }
+
+        void Each(List<string> values, string key, Func<string, bool> valid, string problem)
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                Check(valid(values[i]), $"{key}:{i}", $"is '{values[i]}': {problem}");
+            }
+        }
 
         foreach (var (name, batch) in new (string, BatchSinkOptions)[] { ("Console", o.Console), ("Otlp", o.Otlp) })
         {
-            if (batch.MaxQueueSize < 1)
-            {
-                yield return (p + name + ":MaxQueueSize", $"is {batch.MaxQueueSize}: must be positive");
-            }
-
-            if (batch.MaxExportBatchSize < 1 || batch.MaxExportBatchSize > batch.MaxQueueSize)
-            {
-                yield return (p + name + ":MaxExportBatchSize", $"is {batch.MaxExportBatchSize}: must be between 1 and {name}:MaxQueueSize ({batch.MaxQueueSize})");
-            }
-
-            if (batch.ScheduledDelayMilliseconds < 1)
-            {
-                yield return (p + name + ":ScheduledDelayMilliseconds", $"is {batch.ScheduledDelayMilliseconds}: must be positive");
-            }
+            Check(batch.MaxQueueSize >= 1, name + ":MaxQueueSize", $"is {batch.MaxQueueSize}: must be positive");
+            Check(batch.MaxExportBatchSize >= 1 && batch.MaxExportBatchSize <= batch.MaxQueueSize, name + ":MaxExportBatchSize",
+                $"is {batch.MaxExportBatchSize}: must be between 1 and {name}:MaxQueueSize ({batch.MaxQueueSize})");
+            Check(batch.ScheduledDelayMilliseconds >= 1, name + ":ScheduledDelayMilliseconds", $"is {batch.ScheduledDelayMilliseconds}: must be positive");
         }
 
-        if (o.Console.Fallback && o.Console.Format == ConsoleFormat.None)
-        {
-            yield return (p + "Console:Fallback", "is true while Console:Format is None: the fallback writes to stdout, in the console format");
-        }
+        Check(!o.Console.Fallback || o.Console.Format != ConsoleFormat.None, "Console:Fallback",
+            "is true while Console:Format is None: the fallback writes to stdout, in the console format");
 
         var lineLimitValid = o.Json.MaxLineBytes is >= 1024 and <= 262_144;
-        if (!lineLimitValid)
-        {
-            yield return (p + "Json:MaxLineBytes", $"is {o.Json.MaxLineBytes}: must be between 1024 and 262144");
-        }
+        Check(lineLimitValid, "Json:MaxLineBytes", $"is {o.Json.MaxLineBytes}: must be between 1024 and 262144");
 
         // Measured against an invalid line limit, a valid value length would only add a second, misleading error.
-        if (o.MaxValueLength < 16 || (lineLimitValid && o.MaxValueLength > o.Json.MaxLineBytes))
-        {
-            yield return (p + "MaxValueLength", $"is {o.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
-        }
-
-        foreach (var (from, to) in o.Json.RenameFields)
-        {
-            if (string.IsNullOrWhiteSpace(to))
-            {
-                yield return (p + "Json:RenameFields:" + from, "is empty: a field must be renamed to a non-empty name");
-            }
-        }
+        Check(o.MaxValueLength >= 16 && (!lineLimitValid || o.MaxValueLength <= o.Json.MaxLineBytes), "MaxValueLength",
+            $"is {o.MaxValueLength}: must be between 16 and Json:MaxLineBytes ({o.Json.MaxLineBytes})");
 
         // A field renamed onto a fixed or resource field that keeps its own name would write that key twice.
         var keptNames = JsonLineFormatter.FixedFieldNames.Concat(o.Json.ResourceAttributes)
@@ -158,111 +148,50 @@ internal static partial class LoggingOptionsLoader
             .ToHashSet(StringComparer.Ordinal);
         foreach (var (from, to) in o.Json.RenameFields)
         {
-            if (from != to && keptNames.Contains(to))
-            {
-                yield return (p + "Json:RenameFields:" + from, $"renames {from} to '{to}', which a field of that name is already written as");
-            }
+            Check(!string.IsNullOrWhiteSpace(to), "Json:RenameFields:" + from, "is empty: a field must be renamed to a non-empty name");
+            Check(from == to || !keptNames.Contains(to), "Json:RenameFields:" + from, $"renames {from} to '{to}', which a field of that name is already written as");
         }
 
         foreach (var clash in o.Json.RenameFields.GroupBy(kv => kv.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            yield return (p + "Json:RenameFields:" + clash.First().Key, $"renames {string.Join(" and ", clash.Select(kv => kv.Key))} to the same name '{clash.Key}'");
+            Check(false, "Json:RenameFields:" + clash.First().Key, $"renames {string.Join(" and ", clash.Select(kv => kv.Key))} to the same name '{clash.Key}'");
         }
 
         var held = o.Requests.HeldRecords;
-        if (held.Enabled == true && !o.Requests.Enabled)
-        {
-            yield return (p + "Requests:HeldRecords:Enabled", "is true while Requests:Enabled is false: records are held per request, and written before its END entry");
-        }
-
-        if (held.MinLevel is < LogLevel.Trace or > LogLevel.Warning)
-        {
-            yield return (p + "Requests:HeldRecords:MinLevel", $"is {held.MinLevel}: must be Trace, Debug, Information or Warning");
-        }
-
-        if (held.WriteFromLevel is < LogLevel.Warning or > LogLevel.Critical)
-        {
-            yield return (p + "Requests:HeldRecords:WriteFromLevel", $"is {held.WriteFromLevel}: must be Warning, Error or Critical");
-        }
-
-        if (held.MaxRecordsPerRequest is < 1 or > 10_000)
-        {
-            yield return (p + "Requests:HeldRecords:MaxRecordsPerRequest", $"is {held.MaxRecordsPerRequest}: must be between 1 and 10000");
-        }
-
+        const string Held = "Requests:HeldRecords:";
+        Check(held.Enabled != true || o.Requests.Enabled, Held + "Enabled",
+            "is true while Requests:Enabled is false: records are held per request, and written before its END entry");
+        Check(held.MinLevel is >= LogLevel.Trace and <= LogLevel.Warning, Held + "MinLevel", $"is {held.MinLevel}: must be Trace, Debug, Information or Warning");
+        Check(held.WriteFromLevel is >= LogLevel.Warning and <= LogLevel.Critical, Held + "WriteFromLevel", $"is {held.WriteFromLevel}: must be Warning, Error or Critical");
+        Check(held.MaxRecordsPerRequest is >= 1 and <= 10_000, Held + "MaxRecordsPerRequest", $"is {held.MaxRecordsPerRequest}: must be between 1 and 10000");
         var inFlightValid = held.MaxBytesInFlight is >= 64 * 1024 and <= 1024L * 1024 * 1024;
-        if (!inFlightValid)
-        {
-            yield return (p + "Requests:HeldRecords:MaxBytesInFlight", $"is {held.MaxBytesInFlight}: must be between 65536 and 1073741824");
-        }
+        Check(inFlightValid, Held + "MaxBytesInFlight", $"is {held.MaxBytesInFlight}: must be between 65536 and 1073741824");
+        Check(held.MaxBytesPerRequest >= 4096 && (!inFlightValid || held.MaxBytesPerRequest <= held.MaxBytesInFlight), Held + "MaxBytesPerRequest",
+            $"is {held.MaxBytesPerRequest}: must be between 4096 and MaxBytesInFlight ({held.MaxBytesInFlight})");
 
-        if (held.MaxBytesPerRequest < 4096 || (inFlightValid && held.MaxBytesPerRequest > held.MaxBytesInFlight))
-        {
-            yield return (p + "Requests:HeldRecords:MaxBytesPerRequest", $"is {held.MaxBytesPerRequest}: must be between 4096 and MaxBytesInFlight ({held.MaxBytesInFlight})");
-        }
+        Each(o.Requests.ExcludedPaths, "Requests:ExcludedPaths", path => path.StartsWith('/'), "a path must start with '/'");
 
-        for (var i = 0; i < o.Requests.ExcludedPaths.Count; i++)
-        {
-            if (!o.Requests.ExcludedPaths[i].StartsWith('/'))
-            {
-                yield return (p + $"Requests:ExcludedPaths:{i}", $"is '{o.Requests.ExcludedPaths[i]}': a path must start with '/'");
-            }
-        }
-
-        for (var i = 0; i < o.Requests.AllowedQueryKeys.Count; i++)
-        {
-            var key = o.Requests.AllowedQueryKeys[i];
-            // A key the redactor would not write as a key could never be matched as one.
-            if (!Requests.QueryStringRedactor.LooksLikeKey(key))
-            {
-                yield return (p + $"Requests:AllowedQueryKeys:{i}", $"is '{key}': a key is 1 to {Requests.QueryStringRedactor.MaxKeyLength} letters, digits, '_', '.', '-', '[' or ']', as it reads decoded");
-            }
-        }
-
+        // A key the redactor would not write as a key could never be matched as one.
+        Each(o.Requests.AllowedQueryKeys, "Requests:AllowedQueryKeys", Requests.QueryStringRedactor.LooksLikeKey,
+            $"a key is 1 to {Requests.QueryStringRedactor.MaxKeyLength} letters, digits, '_', '.', '-', '[' or ']', as it reads decoded");
         foreach (var key in o.Requests.StatusLevels.Keys)
         {
-            if (!StatusPattern().IsMatch(key))
-            {
-                yield return (p + "Requests:StatusLevels:" + key, "is not a status (e.g. 404) or a status class (e.g. 4xx)");
-            }
+            Check(StatusPattern().IsMatch(key), "Requests:StatusLevels:" + key, "is not a status (e.g. 404) or a status class (e.g. 4xx)");
         }
 
-        for (var i = 0; i < o.ForwardedHeaders.KnownProxies.Count; i++)
-        {
-            if (!IPAddress.TryParse(o.ForwardedHeaders.KnownProxies[i], out _))
-            {
-                yield return (p + $"ForwardedHeaders:KnownProxies:{i}", $"is '{o.ForwardedHeaders.KnownProxies[i]}': not an IP address");
-            }
-        }
+        Each(o.ForwardedHeaders.KnownProxies, "ForwardedHeaders:KnownProxies", proxy => IPAddress.TryParse(proxy, out _), "not an IP address");
+        Each(o.ForwardedHeaders.KnownNetworks, "ForwardedHeaders:KnownNetworks", network => IPNetwork.TryParse(network, out _),
+            "not a network in CIDR notation (e.g. 10.0.0.0/16)");
+        Check(o.ForwardedHeaders.ForwardLimit >= 1, "ForwardedHeaders:ForwardLimit", $"is {o.ForwardedHeaders.ForwardLimit}: must be at least 1");
 
-        for (var i = 0; i < o.ForwardedHeaders.KnownNetworks.Count; i++)
-        {
-            if (!IPNetwork.TryParse(o.ForwardedHeaders.KnownNetworks[i], out _))
-            {
-                yield return (p + $"ForwardedHeaders:KnownNetworks:{i}", $"is '{o.ForwardedHeaders.KnownNetworks[i]}': not a network in CIDR notation (e.g. 10.0.0.0/16)");
-            }
-        }
-
-        if (o.ForwardedHeaders.ForwardLimit < 1)
-        {
-            yield return (p + "ForwardedHeaders:ForwardLimit", $"is {o.ForwardedHeaders.ForwardLimit}: must be at least 1");
-        }
-
-        if (o.Redaction.Mode == RedactionMode.Hash && (o.Redaction.HashKey is null || o.Redaction.HashKey.Length < 16))
-        {
-            yield return (p + "Redaction:HashKey", "must be set to a secret of at least 16 characters when Redaction:Mode is Hash");
-        }
+        Check(o.Redaction.Mode != RedactionMode.Hash || o.Redaction.HashKey is { Length: >= 16 }, "Redaction:HashKey",
+            "must be set to a secret of at least 16 characters when Redaction:Mode is Hash");
 
         // A bare number is read as days ("60" is 60.00:00:00), past what the report's timer accepts.
-        if (o.DropReportInterval < TimeSpan.FromSeconds(1) || o.DropReportInterval > TimeSpan.FromDays(1))
-        {
-            yield return (p + "DropReportInterval", $"is {o.DropReportInterval}: must be between 00:00:01 and 1.00:00:00");
-        }
-
-        if (o.Ecs.Timeout <= TimeSpan.Zero || o.Ecs.Timeout > TimeSpan.FromSeconds(30))
-        {
-            yield return (p + "Ecs:Timeout", $"is {o.Ecs.Timeout}: must be above zero and at most 00:00:30");
-        }
+        Check(o.DropReportInterval >= TimeSpan.FromSeconds(1) && o.DropReportInterval <= TimeSpan.FromDays(1), "DropReportInterval",
+            $"is {o.DropReportInterval}: must be between 00:00:01 and 1.00:00:00");
+        Check(o.Ecs.Timeout > TimeSpan.Zero && o.Ecs.Timeout <= TimeSpan.FromSeconds(30), "Ecs:Timeout", $"is {o.Ecs.Timeout}: must be above zero and at most 00:00:30");
+        return problems;
     }
 
     private static string BindingFailure(IConfiguration configuration, InvalidOperationException ex)
