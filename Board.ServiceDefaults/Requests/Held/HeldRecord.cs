@@ -65,10 +65,11 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
     /// <summary>Takes a record as it is logged: everything that could change later is copied now.</summary>
     public static HeldRecord Take<TState>(
         string category, LogLevel level, EventId eventId, TState state, Exception? exception,
-        Func<TState, Exception?, string> formatter, IExternalScopeProvider? scopeProvider)
+        Func<TState, Exception?, string> formatter, IExternalScopeProvider? scopeProvider, RecordText text)
     {
         var bytes = FixedBytes;
-        var scopes = TakeScopes(scopeProvider, ref bytes);
+        Dictionary<object, string>? texts = null;
+        var scopes = TakeScopes(scopeProvider, text, ref texts, ref bytes);
         KeyValuePair<string, object?>[] fields = [];
         if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs)
         {
@@ -76,7 +77,7 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
             for (var i = 0; i < fields.Length; i++)
             {
                 var pair = pairs[i];
-                fields[i] = new(pair.Key, CopyValue(pair.Value, ref bytes));
+                fields[i] = new(pair.Key, CopyValue(pair.Value, text, ref texts, ref bytes));
             }
         }
 
@@ -100,7 +101,7 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
         }
     }
 
-    private static object?[] TakeScopes(IExternalScopeProvider? scopeProvider, ref int bytes)
+    private static object?[] TakeScopes(IExternalScopeProvider? scopeProvider, RecordText text, ref Dictionary<object, string>? texts, ref int bytes)
     {
         if (scopeProvider is null)
         {
@@ -112,13 +113,13 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
         var scopes = found.ToArray();
         for (var i = 0; i < scopes.Length; i++)
         {
-            scopes[i] = TakeScope(scopes[i], ref bytes);
+            scopes[i] = TakeScope(scopes[i], text, ref texts, ref bytes);
         }
 
         return scopes;
     }
 
-    private static object? TakeScope(object? scope, ref int bytes)
+    private static object? TakeScope(object? scope, RecordText text, ref Dictionary<object, string>? texts, ref int bytes)
     {
         switch (scope)
         {
@@ -129,58 +130,44 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
                 foreach (var pair in pairs)
                 {
                     bytes += 2 * pair.Key.Length;
-                    list.Add(new(pair.Key, CopyValue(pair.Value, ref bytes)));
+                    list.Add(new(pair.Key, CopyValue(pair.Value, text, ref texts, ref bytes)));
                 }
 
                 return list;
             case IEnumerable<KeyValuePair<string, string?>> textPairs:
-                var texts = new List<KeyValuePair<string, object?>>();
+                var textList = new List<KeyValuePair<string, object?>>();
                 foreach (var pair in textPairs)
                 {
                     bytes += 2 * (pair.Key.Length + (pair.Value?.Length ?? 0));
-                    texts.Add(new(pair.Key, pair.Value));
+                    textList.Add(new(pair.Key, pair.Value));
                 }
 
-                return texts;
+                return textList;
             default:
                 // A plain scope is written as its text: taken now, wrapped so that it stays a plain scope.
-                var text = TextSanitizer.TextOf(scope);
-                bytes += 2 * text.Length;
-                return new PlainScope(text);
+                var plain = TextSanitizer.TextOf(scope);
+                bytes += 2 * plain.Length;
+                return new PlainScope(plain);
         }
     }
 
-    // Values that cannot change are kept; an array of them is copied; any other sequence becomes the texts of its
-    // items (a sink may not write it as a sequence: OTLP writes a list as its type name); anything else its text now.
-    private static object? CopyValue(object? value, ref int bytes)
+    // The value as the enrichment will write it, taken now: an object's text, a sequence's texts, a copy of an array.
+    private static object? CopyValue(object? value, RecordText text, ref Dictionary<object, string>? texts, ref int bytes)
     {
-        switch (value)
+        var copy = text.Apply(value, renderObjects: true, ref texts);
+        if (ReferenceEquals(copy, value) && copy is Array array)
         {
-            case null:
-                return null;
-            case string text:
-                bytes += 2 * text.Length;
-                return text;
-            case Array array when RecordText.IsPlainValue(array.GetType().GetElementType()!):
-                bytes += 16 * array.Length;
-                return array.Clone();
-            case System.Collections.IEnumerable sequence:
-                var items = new List<string?>();
-                foreach (var item in sequence)
-                {
-                    var text = item is null ? null : TextSanitizer.TextOf(item);
-                    bytes += 16 + 2 * (text?.Length ?? 0);
-                    items.Add(text);
-                }
-
-                return items.ToArray();
-            case var other when RecordText.IsPlainValue(other.GetType()):
-                return other;
-            default:
-                var rendered = TextSanitizer.TextOf(value);
-                bytes += 2 * rendered.Length;
-                return rendered;
+            copy = array.Clone();
         }
+
+        bytes += copy switch
+        {
+            string s => 2 * s.Length,
+            string?[] items => items.Sum(item => 16 + 2 * (item?.Length ?? 0)),
+            Array items => 16 * items.Length,
+            _ => 0,
+        };
+        return copy;
     }
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()

@@ -22,10 +22,12 @@ internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalS
     private readonly LoggerFactory _writesAt;
     private readonly HeldRecordBudget _budget;
     private readonly LogLevel _minLevel;
+    private readonly RecordText _text;
     private IExternalScopeProvider? _scopes;
 
-    public HoldingLoggerProvider(IOptionsMonitor<LoggerFilterOptions> filters, HeldRecordBudget budget, LoggingOptions options)
+    public HoldingLoggerProvider(IOptionsMonitor<LoggerFilterOptions> filters, HeldRecordBudget budget, LoggingOptions options, RecordText text)
     {
+        _text = text;
         _writesAt = new LoggerFactory([new SafeFormattingLoggerProvider(new EveryLevelProvider(), leaveOutRepeatedUnhandledException: false)], filters);
         _budget = budget;
         _minLevel = options.Requests.HeldRecords.MinLevel;
@@ -56,7 +58,7 @@ internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalS
             t_taking = true;
             try
             {
-                buffer.Add(HeldRecord.Take(category, logLevel, eventId, state, exception, formatter, provider._scopes));
+                buffer.Add(HeldRecord.Take(category, logLevel, eventId, state, exception, formatter, provider._scopes, provider._text));
             }
             catch (Exception)
             {
