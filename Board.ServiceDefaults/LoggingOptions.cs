@@ -61,10 +61,10 @@ public abstract class BatchSinkOptions
     public int MaxQueueSize { get; set; } = 65_536;
 
     /// <summary>
-    /// Records per export. No more than the SDK's pool of 2,048 records: the records of a larger batch are allocated
-    /// anew.
+    /// Records per export. Well below the SDK's pool of 2,048 records, which the records waiting in every sink's queue
+    /// share: past it each record is allocated anew (docs/performance.md, "Batch sizes").
     /// </summary>
-    public int MaxExportBatchSize { get; set; } = 2_048;
+    public abstract int MaxExportBatchSize { get; set; }
 
     /// <summary>Milliseconds a record may wait before its batch is exported; a full batch is exported at once.</summary>
     public abstract int ScheduledDelayMilliseconds { get; set; }
@@ -83,6 +83,9 @@ public sealed class ConsoleSinkOptions : BatchSinkOptions
 
     /// <summary>Short, so that a line reaches the console while someone watches it.</summary>
     public override int ScheduledDelayMilliseconds { get; set; } = 200;
+
+    /// <summary>One write of about 64 KB per batch of JSON lines.</summary>
+    public override int MaxExportBatchSize { get; set; } = 128;
 }
 
 public sealed class JsonLineOptions
@@ -232,6 +235,8 @@ public sealed class RedactionOptions
 public sealed class OtlpSinkOptions : BatchSinkOptions
 {
     public override int ScheduledDelayMilliseconds { get; set; } = 1_000;
+
+    public override int MaxExportBatchSize { get; set; } = 512;
 
     /// <summary>
     /// What the OTLP exporters do with an export the collector refused or did not answer, unless

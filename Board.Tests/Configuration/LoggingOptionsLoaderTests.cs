@@ -73,7 +73,7 @@ public sealed class LoggingOptionsLoaderTests : IDisposable
 
         var failure = Assert.Single(exception.Failures);
         Assert.Equal(
-            $"StructuredLogging:Otlp:MaxExportBatchSize is 2048: must be between 1 and Otlp:MaxQueueSize (100) (not set; StructuredLogging:Otlp is from {FileName})",
+            $"StructuredLogging:Otlp:MaxExportBatchSize is 512: must be between 1 and Otlp:MaxQueueSize (100) (not set; StructuredLogging:Otlp is from {FileName})",
             failure);
     }
 

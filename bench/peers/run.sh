@@ -7,7 +7,9 @@
 #   the OTLP stacks get OTEL_EXPORTER_OTLP_ENDPOINT, the switch the README and Aspire use (traces and metrics go to
 #   the receiver too); OTLP_SIGNALS=logs gives Board's OTEL_EXPORTER_OTLP_LOGS_ENDPOINT instead (the template has no
 #   such switch). PAGE_REPORTING=off as in bench/load.sh (bench/page-reporting.sh). OUT=dir keeps rows and logs there;
-#   PEER_VARIABLES="NAME=value ..." is set in every stack.
+#   PEER_VARIABLES="NAME=value ..." is set in every stack. A stack named "board-otlp+NAME=value+NAME2=value" is the
+#   stack before the first '+' with those variables added: STACKS="board board+StructuredLogging__Console__MaxExportBatchSize=2048"
+#   compares a setting within one run.
 #   PERF=1 also samples each stack with perf in its first-round window (the perf map on, so that jitted frames have
 #   names) and prints where its CPU goes per request, and for "board" against "board-off" the difference: run it
 #   apart from the figures (STACKS="board-off board" PERF=1 bench/peers/run.sh 1 10), the sampling costs CPU too.
@@ -35,30 +37,36 @@ STACKS=${STACKS:-$ALL_STACKS}
 ASPIRE_ENTRIES="Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information Logging__Console__FormatterName=json"
 OTLP_PROTOCOL="OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
 declare -A PROJECT VARIABLES SINK_OF
+sink=$SINK_PORT
 for stack in $STACKS; do
-  case $stack in
+  base=${stack%%+*}
+  case $base in
     bare) PROJECT[$stack]=Bare; VARIABLES[$stack]="" ;;
     httplogging) PROJECT[$stack]=HttpLogging; VARIABLES[$stack]="" ;;
     serilog) PROJECT[$stack]=Serilog; VARIABLES[$stack]="" ;;
     aspire) PROJECT[$stack]=AspireTemplate; VARIABLES[$stack]="" ;;
     aspire-entries) PROJECT[$stack]=AspireTemplate; VARIABLES[$stack]=$ASPIRE_ENTRIES ;;
     # The template's only OTLP switch is the general endpoint: it then exports all three signals.
-    aspire-otlp) PROJECT[$stack]=AspireTemplate; SINK_OF[$stack]=$SINK_PORT
-      VARIABLES[$stack]="$ASPIRE_ENTRIES OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT $OTLP_PROTOCOL" ;;
+    aspire-otlp) PROJECT[$stack]=AspireTemplate; SINK_OF[$stack]=$sink
+      VARIABLES[$stack]="$ASPIRE_ENTRIES OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink $OTLP_PROTOCOL" ;;
     board-off) PROJECT[$stack]=Board
       VARIABLES[$stack]="StructuredLogging__Requests__Enabled=false StructuredLogging__Console__Format=None" ;;
     board) PROJECT[$stack]=Board; VARIABLES[$stack]="" ;;
-    board-otlp) PROJECT[$stack]=Board; SINK_OF[$stack]=$((SINK_PORT + 1))
+    board-otlp) PROJECT[$stack]=Board; SINK_OF[$stack]=$sink
       if [ "${OTLP_SIGNALS:-all}" = logs ]; then
-        VARIABLES[$stack]="OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://127.0.0.1:$((SINK_PORT + 1))/v1/logs $OTLP_PROTOCOL"
+        VARIABLES[$stack]="OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://127.0.0.1:$sink/v1/logs $OTLP_PROTOCOL"
       else
-        VARIABLES[$stack]="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$((SINK_PORT + 1)) $OTLP_PROTOCOL"
+        VARIABLES[$stack]="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink $OTLP_PROTOCOL"
       fi ;;
     # The ECS task's configuration: OTLP, with stdout only as its fallback.
-    board-fallback) PROJECT[$stack]=Board; SINK_OF[$stack]=$((SINK_PORT + 2))
-      VARIABLES[$stack]="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$((SINK_PORT + 2)) $OTLP_PROTOCOL StructuredLogging__Console__Fallback=true" ;;
-    *) echo "$USAGE (unknown stack '$stack' in STACKS; the stacks: $ALL_STACKS)" >&2; exit 2 ;;
+    board-fallback) PROJECT[$stack]=Board; SINK_OF[$stack]=$sink
+      VARIABLES[$stack]="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink $OTLP_PROTOCOL StructuredLogging__Console__Fallback=true" ;;
+    *) echo "$USAGE (unknown stack '$base' in STACKS; the stacks: $ALL_STACKS)" >&2; exit 2 ;;
   esac
+  # One receiver per OTLP stack, each on the next port.
+  [ -z "${SINK_OF[$stack]:-}" ] || sink=$((sink + 1))
+  [ "$base" = "$stack" ] || VARIABLES[$stack]="${VARIABLES[$stack]} ${stack#"$base"+}"
+  VARIABLES[$stack]=${VARIABLES[$stack]//+/ }
 done
 case ${OTLP_SIGNALS:-all} in logs | all) ;; *) echo "OTLP_SIGNALS is '$OTLP_SIGNALS'; it can be 'logs' or 'all'" >&2; exit 2 ;; esac
 
