@@ -15,7 +15,6 @@ namespace Board.ServiceDefaults.Enrichment;
 internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor, QueryStringRedactor queryRedactor, RecordText text) : BaseProcessor<LogRecord>
 {
     public const string PlainScopeKey = "scope";
-    private const string OriginalFormatKey = "{OriginalFormat}";
 
     // Reused per thread: once the last processor is done with a record, each batch processor has copied its
     // attributes (LogRecord.Buffer), so the list is free for the next record on this thread. A record logged while
@@ -142,7 +141,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             case IEnumerable<KeyValuePair<string, object?>> pairs:
                 foreach (var pair in pairs)
                 {
-                    if (pair.Key != OriginalFormatKey)
+                    if (pair.Key != MessageTemplate.Key)
                     {
                         AddIfAbsent(attributes, pair);
                     }
@@ -177,7 +176,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
             // The template is the code's; url.query holds the query already redacted.
             var applied = key switch
             {
-                OriginalFormatKey => value,
+                MessageTemplate.Key => value,
                 "url.query" when value is string query => RecordText.Bound(query, text.MaxLength),
                 _ => text.Apply(value, renderObjects, ref texts),
             };

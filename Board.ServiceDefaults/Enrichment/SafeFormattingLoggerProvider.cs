@@ -96,7 +96,7 @@ internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, bool l
             catch (Exception formatFailure) when (Throws(formatter, state, exception))
             {
                 // The formatter runs before the record reaches any processor, so nothing was emitted yet.
-                var fallback = $"{TemplateOf(state) ?? typeof(TState).Name} [message not formatted: {formatFailure.GetBaseException().GetType().Name}]";
+                var fallback = MessageTemplate.Unformatted(state as IReadOnlyList<KeyValuePair<string, object?>>, typeof(TState), formatFailure);
                 inner.Log(logLevel, eventId, state, exception, (_, _) => fallback);
             }
         }
@@ -112,22 +112,6 @@ internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, bool l
             {
                 return true;
             }
-        }
-
-        private static string? TemplateOf<TState>(TState state)
-        {
-            if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs)
-            {
-                for (var i = pairs.Count - 1; i >= 0; i--)
-                {
-                    if (pairs[i].Key == "{OriginalFormat}")
-                    {
-                        return pairs[i].Value as string;
-                    }
-                }
-            }
-
-            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using Board.ServiceDefaults.Enrichment;
 using Microsoft.Extensions.Logging;
 
 namespace Board.ServiceDefaults.Requests;
@@ -73,7 +74,7 @@ internal sealed class RequestStartedState : EntryState
         6 => new("network.peer.address", PeerAddress),
         7 => new("user_agent.original", UserAgent),
         8 => new("network.protocol.version", ProtocolVersion),
-        9 => new("{OriginalFormat}", RequestLogEntries.StartedTemplate),
+        9 => new(MessageTemplate.Key, RequestLogEntries.StartedTemplate),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -102,7 +103,7 @@ internal sealed class RequestCompletedState : EntryState
         5 => new("http.response.body.size", ResponseSize),
         // A false here says nothing: the field is there only when the client went away.
         6 => new("http.request.aborted", ClientAborted ? true : null),
-        7 => new("{OriginalFormat}", RequestLogEntries.CompletedTemplate),
+        7 => new(MessageTemplate.Key, RequestLogEntries.CompletedTemplate),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 

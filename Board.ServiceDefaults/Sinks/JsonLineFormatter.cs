@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Board.ServiceDefaults.Enrichment;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Resources;
 
@@ -25,7 +26,6 @@ namespace Board.ServiceDefaults.Sinks;
 internal sealed class JsonLineFormatter : ILineFormatter
 {
     public const string TruncationMarker = TextSanitizer.TruncationMarker;
-    private const string OriginalFormatKey = "{OriginalFormat}";
 
     /// <summary>The fields every line may have, before any rename.</summary>
     public static IReadOnlyList<string> FixedFieldNames { get; } =
@@ -48,6 +48,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
     private readonly Dictionary<string, JsonEncodedText?> _names = new(StringComparer.Ordinal);
 
     private readonly (string Key, JsonEncodedText Name, object Value)[] _resource;
+    private readonly FrozenSet<string> _resourceKeys;
     private readonly JsonEncodedText? _timestamp, _level, _logger, _message, _template, _eventId, _eventName, _traceId, _spanId;
 
     private readonly bool _fallback;
@@ -78,6 +79,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
             .Where(a => wanted.Contains(a.Key))
             .OrderBy(a => wanted.IndexOf(a.Key))
             .Select(a => (a.Key, Encode(Rename(a.Key)), a.Value))];
+        _resourceKeys = _resource.Select(a => a.Key).ToFrozenSet(StringComparer.Ordinal);
 
         JsonEncodedText? Fixed(string name) => _omitted.Contains(name) ? null : Encode(Rename(name));
     }
@@ -119,19 +121,7 @@ internal sealed class JsonLineFormatter : ILineFormatter
             writer.WriteString(level, s_levels[Math.Clamp((int)record.LogLevel, 0, s_levels.Length - 1)]);
         }
 
-        string? template = null;
-        if (record.Attributes is { } attributes)
-        {
-            foreach (var (key, value) in attributes)
-            {
-                if (key == OriginalFormatKey)
-                {
-                    template = value as string;
-                    break;
-                }
-            }
-        }
-
+        var template = MessageTemplate.Of(record.Attributes);
         WriteText(_logger, record.CategoryName, maxValue);
         WriteText(_message, record.FormattedMessage ?? template ?? record.Body ?? "", maxValue);
         WriteText(_template, template, maxValue);
@@ -149,23 +139,22 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
         // A resource attribute the record sets itself is written once, with the record's value.
         List<string>? overridden = null;
-        if (withAttributes && record.Attributes is { } fields)
+        var fields = withAttributes ? record.Attributes : null;
+        for (var i = 0; i < (fields?.Count ?? 0); i++)
         {
-            foreach (var (key, value) in fields)
+            var (key, value) = fields![i];
+            if (key == MessageTemplate.Key || string.IsNullOrEmpty(key) || NameOf(key) is not { } name)
             {
-                if (key == OriginalFormatKey || string.IsNullOrEmpty(key) || NameOf(key) is not { } name)
-                {
-                    continue;
-                }
-
-                if (IsResourceKey(key))
-                {
-                    (overridden ??= []).Add(key);
-                }
-
-                writer.WritePropertyName(name);
-                WriteValue(value, maxValue);
+                continue;
             }
+
+            if (_resourceKeys.Contains(key))
+            {
+                (overridden ??= []).Add(key);
+            }
+
+            writer.WritePropertyName(name);
+            WriteValue(value, maxValue);
         }
 
         if (_fallback)
@@ -294,19 +283,6 @@ internal sealed class JsonLineFormatter : ILineFormatter
         }
 
         _writer.WriteEndArray();
-    }
-
-    private bool IsResourceKey(string key)
-    {
-        foreach (var (resourceKey, _, _) in _resource)
-        {
-            if (resourceKey == key)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private JsonEncodedText? NameOf(string key)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Board.ServiceDefaults.Enrichment;
 using OpenTelemetry.Logs;
 
 namespace Board.ServiceDefaults.Sinks;
@@ -27,7 +28,7 @@ internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter
             .Append(' ').Append(record.CategoryName).Append(": ");
         AppendEscaped(text, record.FormattedMessage ?? record.Body ?? "");
 
-        string? template = null;
+        var template = MessageTemplate.Of(record.Attributes);
         string? stackTrace = null;
         var first = !fallback;
         if (fallback)
@@ -35,34 +36,22 @@ internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter
             text.Append("  {log.fallback=true");
         }
 
-        if (record.Attributes is { } attributes)
+        foreach (var (key, value) in record.Attributes ?? [])
         {
-            foreach (var (key, value) in attributes)
+            if (key == MessageTemplate.Key || (template is not null && IsPlaceholder(template, key)))
             {
-                if (key == "{OriginalFormat}")
-                {
-                    template = value as string;
-                    break;
-                }
+                continue;
             }
 
-            foreach (var (key, value) in attributes)
+            if (key == "exception.stacktrace")
             {
-                if (key == "{OriginalFormat}" || (template is not null && IsPlaceholder(template, key)))
-                {
-                    continue;
-                }
-
-                if (key == "exception.stacktrace")
-                {
-                    stackTrace = value as string;
-                    continue;
-                }
-
-                text.Append(first ? "  {" : ", ").Append(key).Append('=');
-                AppendEscaped(text, value is null ? "null" : TextSanitizer.TextOf(value));
-                first = false;
+                stackTrace = value as string;
+                continue;
             }
+
+            text.Append(first ? "  {" : ", ").Append(key).Append('=');
+            AppendEscaped(text, value is null ? "null" : TextSanitizer.TextOf(value));
+            first = false;
         }
 
         if (!first)

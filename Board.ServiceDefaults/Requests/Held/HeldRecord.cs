@@ -96,8 +96,7 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
         }
         catch (Exception ex)
         {
-            var template = fields.LastOrDefault(f => f.Key == "{OriginalFormat}").Value as string ?? typeof(TState).Name;
-            return $"{template} [message not formatted: {ex.GetBaseException().GetType().Name}]";
+            return MessageTemplate.Unformatted(fields, typeof(TState), ex);
         }
     }
 
