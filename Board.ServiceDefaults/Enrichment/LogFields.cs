@@ -4,10 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Microsoft.Extensions.Logging;
 
 /// <summary>
-/// <c>logger.BeginFields(("user.email", email))</c>: the fields are on every record written inside the scope —
-/// the seed's <c>add_to_log_context(user_email=...)</c>. Same as a dictionary scope, shorter at the call site,
-/// and safe from <c>BeginScope("user.email", email)</c>, which is a message template with no placeholder and
-/// gives no field at all.
+/// <c>logger.BeginFields(("user.email", email))</c>: the fields are on every record written inside the scope. Same as
+/// a dictionary scope, shorter at the call site, and safe from <c>BeginScope("user.email", email)</c>, which is a
+/// message template with no placeholder and gives no field at all.
 /// </summary>
 public static class LogFields
 {

@@ -3,10 +3,9 @@ using Microsoft.AspNetCore.Http;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// The request a record was written in, for every record written while it runs (the seed's ContextFilter,
-/// but for the request). Values are copied when the request starts, and the route is read from the request's own
-/// <see cref="RoutedEndpointFeature"/>, so that a record written by work the request started, on another thread or
-/// after it ended, never reads the HttpContext.
+/// The request a record was written in, for every record written while it runs. Values are copied when the request
+/// starts, and the route is read from the request's own <see cref="RoutedEndpointFeature"/>, so that a record written
+/// by work the request started, on another thread or after it ended, never reads the HttpContext.
 /// </summary>
 internal sealed class RequestLogContext
 {

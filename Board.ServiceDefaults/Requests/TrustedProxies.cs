@@ -11,10 +11,9 @@ namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
 /// Believes <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> from the proxies in <see cref="TrustedProxyOptions"/>
-/// only: with none configured there is no forwarded-headers handling at all, and a header from any peer is ignored
-/// (the seed believed it from anyone). Applied first in the pipeline (see <see cref="OutermostStartupFilters"/>) whenever configured, whether or not Board
-/// logs: the client address and the scheme that cookies and redirects depend on must not change with a logging
-/// switch.
+/// only: with none configured there is no forwarded-headers handling at all, and a header from any peer is ignored.
+/// Applied first in the pipeline (see <see cref="OutermostStartupFilters"/>) whenever configured, whether or not Board
+/// logs: the client address and the scheme that cookies and redirects depend on must not change with a logging switch.
 /// </summary>
 internal static class TrustedProxies
 {

@@ -4,9 +4,9 @@ using OpenTelemetry.Resources;
 namespace Board.ServiceDefaults.Resources;
 
 /// <summary>
-/// Who is writing: the host and the process, the fields the seed's ContextFilter put on every line
-/// (hostname, process_id), under their OpenTelemetry names. Board's own: the OpenTelemetry.Resources.Host and
-/// .Process packages are not served on the project's package feed (docs/logging.md, "Resource").
+/// Who is writing: the host and the process, under their OpenTelemetry names. Board's own: the
+/// OpenTelemetry.Resources.Host and .Process packages are not served on the project's package feed
+/// (docs/logging.md, "Resource").
 /// </summary>
 internal sealed class HostResourceDetector : IResourceDetector
 {
