@@ -30,8 +30,8 @@ internal sealed class RequestLoggingMiddleware(
         var client = AddressOf(context.Connection.RemoteIpAddress);
         var peer = settings.TrustsProxies && context.Features.Get<SocketPeerFeature>() is { } socket ? AddressOf(socket.Address) : client;
 
-        var endpoint = new RoutedEndpointFeature(context.Features, context.Features.Find<IEndpointFeature>()?.Endpoint);
-        context.Features[typeof(IEndpointFeature)] = endpoint;
+        var endpoint = new RoutedEndpointFeature(context.Features, context.Features.Get<IEndpointFeature>()?.Endpoint);
+        context.Features.Set<IEndpointFeature>(endpoint);
         var requestContext = new RequestLogContext(context, client, endpoint) { Held = heldRecords?.Open() };
         RequestLogContext.Current = requestContext;
 
@@ -71,7 +71,7 @@ internal sealed class RequestLoggingMiddleware(
         finally
         {
             if (exception is null && clientFault is null
-                && (context.Features.Find<IExceptionHandlerFeature>()?.Error ?? context.Features.Find<CapturedException>()?.Error) is { } handled)
+                && (context.Features.Get<IExceptionHandlerFeature>()?.Error ?? context.Features.Get<CapturedException>()?.Error) is { } handled)
             {
                 // An exception handler or the developer page answered it: the END entry still carries it, unless it
                 // was the client's fault, which keeps its 4xx even if an error page other than Board's answered 5xx.

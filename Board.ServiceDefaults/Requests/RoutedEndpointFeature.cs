@@ -17,65 +17,38 @@ namespace Board.ServiceDefaults.Requests;
 /// </remarks>
 internal sealed class RoutedEndpointFeature(IFeatureCollection features, Endpoint? initial) : IEndpointFeature
 {
-    private Endpoint? _current = initial;
-
-    public bool Routed { get; private set; }
-
-    public Endpoint? FirstEndpoint { get; private set; }
+    private bool _routed;
 
     /// <summary>The route template of the first routing decision (with a leading '/'); null before it or without a match.</summary>
     public string? Route { get; private set; } = TemplateOf(initial);
 
     public Endpoint? Endpoint
     {
-        get => _current;
+        get;
         set
         {
-            if (!Routed)
+            if (!_routed)
             {
-                Routed = true;
-
-                // Routing may find nothing and set nothing; the first endpoint set is then the error page's,
-                // and the re-execution feature knows the original one (null: no match).
-                FirstEndpoint = ReExecutedFrom(out var original) ? original : value;
-                Route = TemplateOf(FirstEndpoint);
+                _routed = true;
+                Route = TemplateOf(FirstRouted(value));
             }
 
-            _current = value;
+            field = value;
         }
-    }
+    } = initial;
 
-    private bool ReExecutedFrom(out Endpoint? original)
+    // Routing may find nothing and set nothing; the first endpoint set is then the error page's, and the re-execution
+    // feature knows the original one (null: no match).
+    private Endpoint? FirstRouted(Endpoint? value) =>
+        features.Get<IStatusCodeReExecuteFeature>() is { } statusPage ? statusPage.Endpoint
+        : features.Get<IExceptionHandlerPathFeature>() is { } errorPage ? errorPage.Endpoint
+        : value;
+
+    private static string? TemplateOf(Endpoint? endpoint) => (endpoint as RouteEndpoint)?.RoutePattern.RawText switch
     {
-        if (features.Find<IStatusCodeReExecuteFeature>() is { } statusPage)
-        {
-            original = statusPage.Endpoint;
-            return true;
-        }
-
-        if (features.Find<IExceptionHandlerPathFeature>() is { } errorPage)
-        {
-            original = errorPage.Endpoint;
-            return true;
-        }
-
-        original = null;
-        return false;
-    }
-
-    private static string? TemplateOf(Endpoint? endpoint)
-    {
-        if (endpoint is not RouteEndpoint routeEndpoint)
-        {
-            return null;
-        }
-
-        var template = routeEndpoint.RoutePattern.RawText;
-        if (string.IsNullOrEmpty(template))
-        {
-            return "/";
-        }
-
-        return template[0] == '/' ? template : "/" + template;
-    }
+        null when endpoint is not RouteEndpoint => null,
+        null or "" => "/",
+        ['/', ..] and var template => template,
+        var template => "/" + template,
+    };
 }

@@ -16,7 +16,7 @@ internal static class SpanRouteName
     public static void OnResponse(Activity activity, HttpResponse response)
     {
         // Only where the request logging decided the route (it is on unless switched off).
-        if (response.HttpContext.Features.Find<IEndpointFeature>() is not RoutedEndpointFeature endpoint)
+        if (response.HttpContext.Features.Get<IEndpointFeature>() is not RoutedEndpointFeature endpoint)
         {
             return;
         }
