@@ -37,6 +37,7 @@ public sealed class ScriptArgumentTests : IDisposable
         { ["bench", "steadiness.sh"], ["a"], 2 },
         { ["bench", "profile.sh"], ["c"], 1 },
         { ["bench", "peers", "run.sh"], [], 3 },
+        { ["bench", "peers", "alloc.sh"], [], 1 },
         { ["scripts", "load-no-loss.sh"], [], 2 },
         { ["scripts", "collector-outage.sh"], [], 2 },
         { ["scripts", "disk-retry.sh"], [], 1 },

@@ -8,4 +8,7 @@ builder.AddServiceDefaults();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGet("/hello", () => "Hello, world!");
+
+// Bytes allocated so far by every thread, read by bench/peers/alloc.sh before and after a window.
+app.MapGet("/alloc", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.Run();
