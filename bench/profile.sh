@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where a logging mode's CPU goes: Board.Web's GET /alive under wrk on 127.0.0.1 (after the same warm-up as load.sh),
 # sampled with perf, then summed per thread and module and per symbol, in µs of CPU per request. Run it for (a) and
-# for the mode in question and compare: that is how docs/performance.md's "What limits it" table was made.
+# for the mode in question and compare (bench/peers/run.sh with PERF=1 does the same on the peers app, for the
+# profile in docs/performance.md).
 # Usage: bench/profile.sh MODE [seconds sampled, default 10]   (modes in bench/modes.sh; needs perf and wrk)
 # Stops by itself; the perf data stays in $OUT. PAGE_REPORTING=off as in load.sh (bench/page-reporting.sh).
 set -euo pipefail
