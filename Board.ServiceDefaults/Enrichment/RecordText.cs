@@ -75,6 +75,12 @@ internal sealed partial class RecordText(QueryStringRedactor queries, int maxLen
             return $"<{value.GetType().FullName}>";
         }
 
+        // A struct is boxed anew for each value that holds it: only an object of a reference type is met twice.
+        if (value.GetType().IsValueType)
+        {
+            return TextSanitizer.TextOf(value);
+        }
+
         texts ??= new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
         if (!texts.TryGetValue(value, out var text))
         {
