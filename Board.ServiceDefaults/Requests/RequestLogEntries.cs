@@ -32,6 +32,7 @@ internal static class RequestLogEntries
         string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode}");
 }
 
+/// <summary>A record state that is its own attribute list: the START and END entries, and held records.</summary>
 internal abstract class EntryState : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public abstract int Count { get; }
