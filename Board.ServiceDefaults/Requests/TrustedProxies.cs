@@ -43,16 +43,12 @@ internal static class TrustedProxies
             return false;
         }
 
-        if (address.IsIPv4MappedToIPv6 && IsTrusted(forwarded, address.MapToIPv4()))
+        if ((address.IsIPv4MappedToIPv6 && IsTrusted(forwarded, address.MapToIPv4())) || forwarded.KnownProxies.Contains(address))
         {
             return true;
         }
 
-        if (forwarded.KnownProxies.Contains(address))
-        {
-            return true;
-        }
-
+        // A loop rather than Any(): this runs for every request, and a lambda over the address would allocate each time.
         foreach (var network in forwarded.KnownIPNetworks)
         {
             if (network.Contains(address))
@@ -109,7 +105,4 @@ internal static class TrustedProxies
 }
 
 /// <summary>The connection's own remote address, as it was before forwarded headers from a trusted proxy replaced it.</summary>
-internal sealed class SocketPeerFeature(IPAddress? address)
-{
-    public IPAddress? Address { get; } = address;
-}
+internal sealed record SocketPeerFeature(IPAddress? Address);
