@@ -83,8 +83,7 @@ internal sealed class RequestLoggingMiddleware(
 
             // A client that went away is 499, whatever status was set for a response it will never read. An exception
             // still in flight gets the 500 the server is about to answer, unless the response has started.
-            var gone = clientFault is not null && context.RequestAborted.IsCancellationRequested;
-            var status = gone || clientFault == StatusCodes.Status499ClientClosedRequest
+            var status = clientFault is not null && context.RequestAborted.IsCancellationRequested
                 ? StatusCodes.Status499ClientClosedRequest
                 : clientFault ?? (unhandled && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode);
             if (!excluded || status >= 500 || exception is not null)
@@ -159,14 +158,14 @@ internal sealed class RequestLoggingMiddleware(
 /// <summary>What the middleware needs from <see cref="RequestLoggingOptions"/>, compiled once.</summary>
 internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool trustsProxies, QueryStringRedactor queryRedactor)
 {
-    private readonly Microsoft.AspNetCore.Http.PathString[] _excluded = [.. options.ExcludedPaths.Select(p => new Microsoft.AspNetCore.Http.PathString(p.TrimEnd('/')))];
+    private readonly PathString[] _excluded = [.. options.ExcludedPaths.Select(p => new PathString(p.TrimEnd('/')))];
 
     /// <summary>Whether forwarded headers may have replaced the connection's address before the request got here.</summary>
     public bool TrustsProxies { get; } = trustsProxies;
     public QueryStringRedactor QueryRedactor { get; } = queryRedactor;
     public StatusLevelMap Levels { get; } = new(options);
 
-    public bool IsExcluded(Microsoft.AspNetCore.Http.PathString path)
+    public bool IsExcluded(PathString path)
     {
         foreach (var prefix in _excluded)
         {
