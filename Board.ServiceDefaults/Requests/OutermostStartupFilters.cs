@@ -16,21 +16,8 @@ internal sealed class OutermostStartupFilters(IServiceCollection services)
     public void Add(ServiceDescriptor filter)
     {
         // Found afresh each time: registrations made in between may have moved every index.
-        var index = _last is null ? FirstStartupFilter() : services.IndexOf(_last) + 1;
+        var index = _last is null ? services.TakeWhile(d => d.ServiceType != typeof(IStartupFilter)).Count() : services.IndexOf(_last) + 1;
         services.Insert(index, filter);
         _last = filter;
-    }
-
-    private int FirstStartupFilter()
-    {
-        for (var i = 0; i < services.Count; i++)
-        {
-            if (services[i].ServiceType == typeof(IStartupFilter))
-            {
-                return i;
-            }
-        }
-
-        return services.Count;
     }
 }
