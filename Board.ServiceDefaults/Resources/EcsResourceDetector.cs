@@ -37,9 +37,9 @@ internal sealed class EcsResourceDetector(
             var task = GetJson(client, baseUri + "/task", cts.Token);
             return new Resource(Describe(task.RootElement, container.RootElement));
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException or JsonException or InvalidOperationException or KeyNotFoundException or FormatException or UriFormatException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException or KeyNotFoundException or FormatException or UriFormatException)
         {
-            var reason = ex is TaskCanceledException or OperationCanceledException ? $"no answer within {timeout.TotalMilliseconds} ms" : ex.Message;
+            var reason = ex is OperationCanceledException ? $"no answer within {timeout.TotalMilliseconds} ms" : ex.Message;
             warnings.Add(
                 "ECS task metadata from {ecs.metadata.uri} could not be read ({error.message}); records carry no cloud.* or aws.ecs.* resource attributes",
                 metadataUri,
