@@ -10,7 +10,7 @@ namespace Board.ServiceDefaults.Requests;
 /// <summary>
 /// Writes a START entry when a request arrives and an END entry when it leaves, and opens the request context
 /// that is stamped on every record in between. Runs before everything the application adds (see
-/// <see cref="RequestLoggingStartupFilter"/>), after only the trusted forwarded headers (<see cref="TrustedProxies"/>), so
+/// <see cref="OutermostStartupFilters"/>), after only the trusted forwarded headers (<see cref="TrustedProxies"/>), so
 /// it times everything and sees the client and the status the client gets.
 /// </summary>
 internal sealed class RequestLoggingMiddleware(

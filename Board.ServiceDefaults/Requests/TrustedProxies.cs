@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +25,18 @@ internal static class TrustedProxies
 
         // Added before the request logging's filter, so this middleware is outside it and the START entry already
         // sees the forwarded client.
-        startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter>(sp => new StartupFilter(Create(options, sp.GetRequiredService<ILoggerFactory>()))));
+        startupFilters.Add(app =>
+        {
+            var loggerFactory = app.ApplicationServices.GetRequiredService<ILoggerFactory>();
+            var forwarders = new ForwardedHeadersMiddleware(static _ => Task.CompletedTask, loggerFactory, Options.Create(ForwardedOptions(options)));
+            app.Use(next => context =>
+            {
+                // The address the connection came from, kept for network.peer.address before it is replaced.
+                context.Features.Set(new SocketPeerFeature(context.Connection.RemoteIpAddress));
+                forwarders.ApplyForwarders(context);
+                return next(context);
+            });
+        });
     }
 
     public static bool IsConfigured(TrustedProxyOptions options) => options.KnownProxies.Count > 0 || options.KnownNetworks.Count > 0;
@@ -60,9 +70,6 @@ internal static class TrustedProxies
         return false;
     }
 
-    private static ForwardedHeadersMiddleware Create(TrustedProxyOptions options, ILoggerFactory loggerFactory) =>
-        new(static _ => Task.CompletedTask, loggerFactory, Options.Create(ForwardedOptions(options)));
-
     /// <summary>The framework's options for exactly the configured proxies: what every check of a proxy here trusts.</summary>
     public static ForwardedHeadersOptions ForwardedOptions(TrustedProxyOptions options)
     {
@@ -86,21 +93,6 @@ internal static class TrustedProxies
         }
 
         return forwarded;
-    }
-
-    private sealed class StartupFilter(ForwardedHeadersMiddleware forwarders) : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(nextMiddleware => context =>
-            {
-                // The address the connection came from, kept for network.peer.address before it is replaced.
-                context.Features.Set(new SocketPeerFeature(context.Connection.RemoteIpAddress));
-                forwarders.ApplyForwarders(context);
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
     }
 }
 
