@@ -33,8 +33,8 @@ internal sealed class EcsResourceDetector(
             client.Timeout = Timeout.InfiniteTimeSpan;
             using var cts = new CancellationTokenSource(timeout);
             var baseUri = metadataUri.TrimEnd('/');
-            var container = GetJson(client, baseUri, cts.Token);
-            var task = GetJson(client, baseUri + "/task", cts.Token);
+            using var container = GetJson(client, baseUri, cts.Token);
+            using var task = GetJson(client, baseUri + "/task", cts.Token);
             return new Resource(Describe(task.RootElement, container.RootElement));
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException or KeyNotFoundException or FormatException or UriFormatException)
