@@ -11,10 +11,7 @@ namespace Board.ServiceDefaults.Requests;
 /// </summary>
 internal static class RequestLogEntries
 {
-    /// <summary>
-    /// The logger category of the entries: named for what they are rather than for the class that writes them, so
-    /// that the key teams filter them by (<c>Logging:LogLevel:Board.Requests</c>) does not move with the code.
-    /// </summary>
+    /// <summary>Named for the entries, not the class that writes them, so <c>Logging:LogLevel:Board.Requests</c> stays put.</summary>
     public const string Category = "Board.Requests";
 
     public static readonly EventId Started = new(1, "RequestStarted");
