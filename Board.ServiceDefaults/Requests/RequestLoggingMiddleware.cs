@@ -118,7 +118,7 @@ internal sealed class RequestLoggingMiddleware(
 
     private void LogCompleted(HttpContext context, RequestLogContext requestContext, int status, double durationMs, bool aborted, Exception? exception)
     {
-        var level = exception is null ? settings.Levels.For(status) : settings.Levels.ExceptionLevel;
+        var level = exception is null ? settings.LevelFor(status) : settings.ExceptionLevel;
         if (!_logger.IsEnabled(level))
         {
             return;
@@ -153,28 +153,4 @@ internal sealed class RequestLoggingMiddleware(
         "HTTP/1.0" => "1.0",
         _ => protocol,
     };
-}
-
-/// <summary>What the middleware needs from <see cref="RequestLoggingOptions"/>, compiled once.</summary>
-internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool trustsProxies, QueryStringRedactor queryRedactor)
-{
-    private readonly PathString[] _excluded = [.. options.ExcludedPaths.Select(p => new PathString(p.TrimEnd('/')))];
-
-    /// <summary>Whether forwarded headers may have replaced the connection's address before the request got here.</summary>
-    public bool TrustsProxies { get; } = trustsProxies;
-    public QueryStringRedactor QueryRedactor { get; } = queryRedactor;
-    public StatusLevelMap Levels { get; } = new(options);
-
-    public bool IsExcluded(PathString path)
-    {
-        foreach (var prefix in _excluded)
-        {
-            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }
