@@ -55,7 +55,13 @@ internal sealed class HeldRecord(
     {
         var bytes = FixedBytes;
         Dictionary<object, string>? texts = null;
-        var scopes = TakeScopes(scopeProvider, text, ref texts, ref bytes);
+        var scopes = new List<object?>();
+        scopeProvider?.ForEachScope(static (scope, list) => list.Add(scope), scopes);
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            scopes[i] = TakeScope(scopes[i], text, ref texts, ref bytes);
+        }
+
         KeyValuePair<string, object?>[] fields = [];
         if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs)
         {
@@ -67,35 +73,20 @@ internal sealed class HeldRecord(
             }
         }
 
-        var message = Render(state, exception, formatter, fields);
-        bytes += 2 * message.Length;
-        return new HeldRecord(category, level, eventId, exception, fields, message, scopes, bytes);
-    }
-
-    // The message a record written at once would carry (SafeFormattingLoggerProvider): its formatter's, else its
-    // template and why not.
-    private static string Render<TState>(TState state, Exception? exception, Func<TState, Exception?, string> formatter, KeyValuePair<string, object?>[] fields)
-    {
+        // The message a record written at once would carry (SafeFormattingLoggerProvider): its formatter's, else its
+        // template and why not.
+        string message;
         try
         {
-            return formatter(state, exception) ?? "";
+            message = formatter(state, exception) ?? "";
         }
         catch (Exception ex)
         {
-            return MessageTemplate.Unformatted(fields, typeof(TState), ex);
-        }
-    }
-
-    private static List<object?> TakeScopes(IExternalScopeProvider? scopeProvider, RecordText text, ref Dictionary<object, string>? texts, ref int bytes)
-    {
-        var scopes = new List<object?>();
-        scopeProvider?.ForEachScope(static (scope, list) => list.Add(scope), scopes);
-        for (var i = 0; i < scopes.Count; i++)
-        {
-            scopes[i] = TakeScope(scopes[i], text, ref texts, ref bytes);
+            message = MessageTemplate.Unformatted(fields, typeof(TState), ex);
         }
 
-        return scopes;
+        bytes += 2 * message.Length;
+        return new HeldRecord(category, level, eventId, exception, fields, message, scopes, bytes);
     }
 
     private static object? TakeScope(object? scope, RecordText text, ref Dictionary<object, string>? texts, ref int bytes)
