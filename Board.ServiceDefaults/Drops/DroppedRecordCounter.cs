@@ -26,7 +26,6 @@ internal sealed class DroppedRecordCounter : IDisposable
     [ThreadStatic] private static (OtlpFallback Fallback, LogRecord Record)? t_fallback;
 
     private readonly MeterListener _listener = new();
-    private readonly Meter _meter = new(MeterName);
     private readonly StdoutExporter? _stdout;
     private readonly HeldRecordBudget? _held;
     private readonly OtlpFallback? _fallback;
@@ -48,7 +47,7 @@ internal sealed class DroppedRecordCounter : IDisposable
         _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((DroppedRecordCounter)state!).OnProcessed(value, tags));
         _listener.Start();
 
-        _meter.CreateObservableCounter(
+        Meter.CreateObservableCounter(
             "board.logging.records.dropped",
             () => new[]
             {
@@ -61,12 +60,9 @@ internal sealed class DroppedRecordCounter : IDisposable
             },
             unit: "{log_record}",
             description: "Log records a sink dropped instead of delaying the application.");
-        _meter.CreateObservableCounter(
+        Meter.CreateObservableCounter(
             "board.logging.records.fallback",
-            () => new[]
-            {
-                new Measurement<long>(FallbackRecords, new KeyValuePair<string, object?>("error.type", "queue_full")),
-            },
+            () => new Measurement<long>(FallbackRecords, new KeyValuePair<string, object?>("error.type", "queue_full")),
             unit: "{log_record}",
             description: "Log records written to stdout because OTLP could not take them (StructuredLogging:Console:Fallback).");
     }
@@ -82,7 +78,7 @@ internal sealed class DroppedRecordCounter : IDisposable
     public long HeldDropped => _held?.Dropped ?? 0;
 
     /// <summary>The meter of this counter's instrument (each counter has its own), for a reader to tell them apart.</summary>
-    internal Meter Meter => _meter;
+    internal Meter Meter { get; } = new(MeterName);
 
     /// <summary>Marks this thread as queueing a record for <paramref name="sink"/> until the scope is disposed.</summary>
     public static QueueingScope Queueing(string sink)
@@ -126,7 +122,7 @@ internal sealed class DroppedRecordCounter : IDisposable
     public void Dispose()
     {
         _listener.Dispose();
-        _meter.Dispose();
+        Meter.Dispose();
     }
 
     public readonly struct QueueingScope : IDisposable

@@ -7,10 +7,8 @@ namespace Board.ServiceDefaults.Drops;
 internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, LoggingOptions options, ILogger<DroppedRecordReporter> logger)
     : BackgroundService
 {
-    private long _reportedStdout;
-    private long _reportedOtlp;
-    private long _reportedHeld;
     private long _reportedFallback;
+    private (long Stdout, long Otlp, long Held) _reportedDrops;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,27 +39,21 @@ internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, Loggin
             _reportedFallback = fallback;
         }
 
-        var stdout = counter.StdoutDropped;
-        var otlp = counter.OtlpDropped;
-        var held = counter.HeldDropped;
-        var newStdout = stdout - _reportedStdout;
-        var newOtlp = otlp - _reportedOtlp;
-        var newHeld = held - _reportedHeld;
-        if (newStdout == 0 && newOtlp == 0 && newHeld == 0)
+        (long Stdout, long Otlp, long Held) drops = (counter.StdoutDropped, counter.OtlpDropped, counter.HeldDropped);
+        var last = _reportedDrops;
+        if (drops == last)
         {
             return;
         }
 
-        _reportedStdout = stdout;
-        _reportedOtlp = otlp;
-        _reportedHeld = held;
+        _reportedDrops = drops;
         logger.LogWarning(
             "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP, {log.dropped.held} held back by requests past their bounds ({log.dropped.stdout_total}, {log.dropped.otlp_total} and {log.dropped.held_total} since start)",
-            newStdout,
-            newOtlp,
-            newHeld,
-            stdout,
-            otlp,
-            held);
+            drops.Stdout - last.Stdout,
+            drops.Otlp - last.Otlp,
+            drops.Held - last.Held,
+            drops.Stdout,
+            drops.Otlp,
+            drops.Held);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,24 +14,22 @@ internal sealed class OutermostStartupFilters(IServiceCollection services)
 {
     private ServiceDescriptor? _last;
 
-    public void Add(ServiceDescriptor filter)
+    /// <summary>Adds a startup filter that puts in the middleware <paramref name="use"/> adds.</summary>
+    public void Add(Action<IApplicationBuilder> use)
     {
+        var filter = ServiceDescriptor.Singleton<IStartupFilter>(new StartupFilter(use));
         // Found afresh each time: registrations made in between may have moved every index.
-        var index = _last is null ? FirstStartupFilter() : services.IndexOf(_last) + 1;
+        var index = _last is null ? services.TakeWhile(d => d.ServiceType != typeof(IStartupFilter)).Count() : services.IndexOf(_last) + 1;
         services.Insert(index, filter);
         _last = filter;
     }
 
-    private int FirstStartupFilter()
+    private sealed class StartupFilter(Action<IApplicationBuilder> use) : IStartupFilter
     {
-        for (var i = 0; i < services.Count; i++)
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            if (services[i].ServiceType == typeof(IStartupFilter))
-            {
-                return i;
-            }
-        }
-
-        return services.Count;
+            use(app);
+            next(app);
+        };
     }
 }

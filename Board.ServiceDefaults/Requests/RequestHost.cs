@@ -9,15 +9,6 @@ namespace Board.ServiceDefaults.Requests;
 /// </summary>
 internal static class RequestHost
 {
-    public static string? ServerAddress(HttpRequest request)
-    {
-        var header = request.Headers.Host;
-        if (header.Count == 0 || string.IsNullOrEmpty(header[0]))
-        {
-            return null;
-        }
-
-        var host = new HostString(header[0]!).Host;
-        return host.Length > 0 ? host : null;
-    }
+    public static string? ServerAddress(HttpRequest request) =>
+        request.Headers.Host is [{ Length: > 0 } header, ..] && new HostString(header).Host is { Length: > 0 } host ? host : null;
 }

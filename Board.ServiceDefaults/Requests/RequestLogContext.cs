@@ -7,20 +7,9 @@ namespace Board.ServiceDefaults.Requests;
 /// starts, and the route is read from the request's own <see cref="RoutedEndpointFeature"/>, so that a record written
 /// by work the request started, on another thread or after it ended, never reads the HttpContext.
 /// </summary>
-internal sealed class RequestLogContext
+internal sealed class RequestLogContext(HttpContext httpContext, string clientAddress, RoutedEndpointFeature endpoint)
 {
     private static readonly AsyncLocal<RequestLogContext?> s_current = new();
-
-    private readonly RoutedEndpointFeature _endpoint;
-
-    public RequestLogContext(HttpContext httpContext, string clientAddress, RoutedEndpointFeature endpoint)
-    {
-        _endpoint = endpoint;
-        Method = httpContext.Request.Method;
-        Path = httpContext.Request.Path.Value is { Length: > 0 } path ? path : "/";
-        ClientAddress = clientAddress;
-        RequestId = httpContext.TraceIdentifier;
-    }
 
     public static RequestLogContext? Current
     {
@@ -28,14 +17,14 @@ internal sealed class RequestLogContext
         set => s_current.Value = value;
     }
 
-    public string Method { get; }
-    public string Path { get; }
-    public string ClientAddress { get; }
-    public string RequestId { get; }
+    public string Method { get; } = httpContext.Request.Method;
+    public string Path { get; } = httpContext.Request.Path.Value is { Length: > 0 } path ? path : "/";
+    public string ClientAddress { get; } = clientAddress;
+    public string RequestId { get; } = httpContext.TraceIdentifier;
 
     /// <summary>The records below the level this request holds back (see <see cref="Held.HeldRecordRequests"/>); null when that is off.</summary>
     public Held.HeldRecordBuffer? Held { get; init; }
 
     /// <summary>The route template once routing has chosen an endpoint; null before (see <see cref="RoutedEndpointFeature"/>).</summary>
-    public string? Route => _endpoint.Route;
+    public string? Route => endpoint.Route;
 }

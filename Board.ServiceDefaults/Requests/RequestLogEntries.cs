@@ -11,10 +11,7 @@ namespace Board.ServiceDefaults.Requests;
 /// </summary>
 internal static class RequestLogEntries
 {
-    /// <summary>
-    /// The logger category of the entries: named for what they are rather than for the class that writes them, so
-    /// that the key teams filter them by (<c>Logging:LogLevel:Board.Requests</c>) does not move with the code.
-    /// </summary>
+    /// <summary>Named for the entries, not the class that writes them, so <c>Logging:LogLevel:Board.Requests</c> stays put.</summary>
     public const string Category = "Board.Requests";
 
     public static readonly EventId Started = new(1, "RequestStarted");
@@ -32,6 +29,7 @@ internal static class RequestLogEntries
         string.Create(CultureInfo.InvariantCulture, $"{s.Method} {s.Path} completed with status {s.StatusCode}");
 }
 
+/// <summary>A record state that is its own attribute list: the START and END entries, and held records.</summary>
 internal abstract class EntryState : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public abstract int Count { get; }

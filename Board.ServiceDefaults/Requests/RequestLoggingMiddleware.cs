@@ -10,7 +10,7 @@ namespace Board.ServiceDefaults.Requests;
 /// <summary>
 /// Writes a START entry when a request arrives and an END entry when it leaves, and opens the request context
 /// that is stamped on every record in between. Runs before everything the application adds (see
-/// <see cref="RequestLoggingStartupFilter"/>), after only the trusted forwarded headers (<see cref="TrustedProxies"/>), so
+/// <see cref="OutermostStartupFilters"/>), after only the trusted forwarded headers (<see cref="TrustedProxies"/>), so
 /// it times everything and sees the client and the status the client gets.
 /// </summary>
 internal sealed class RequestLoggingMiddleware(
@@ -83,8 +83,7 @@ internal sealed class RequestLoggingMiddleware(
 
             // A client that went away is 499, whatever status was set for a response it will never read. An exception
             // still in flight gets the 500 the server is about to answer, unless the response has started.
-            var gone = clientFault is not null && context.RequestAborted.IsCancellationRequested;
-            var status = gone || clientFault == StatusCodes.Status499ClientClosedRequest
+            var status = clientFault is not null && context.RequestAborted.IsCancellationRequested
                 ? StatusCodes.Status499ClientClosedRequest
                 : clientFault ?? (unhandled && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode);
             if (!excluded || status >= 500 || exception is not null)
@@ -119,7 +118,7 @@ internal sealed class RequestLoggingMiddleware(
 
     private void LogCompleted(HttpContext context, RequestLogContext requestContext, int status, double durationMs, bool aborted, Exception? exception)
     {
-        var level = exception is null ? settings.Levels.For(status) : settings.Levels.ExceptionLevel;
+        var level = exception is null ? settings.LevelFor(status) : settings.ExceptionLevel;
         if (!_logger.IsEnabled(level))
         {
             return;
@@ -154,28 +153,4 @@ internal sealed class RequestLoggingMiddleware(
         "HTTP/1.0" => "1.0",
         _ => protocol,
     };
-}
-
-/// <summary>What the middleware needs from <see cref="RequestLoggingOptions"/>, compiled once.</summary>
-internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool trustsProxies, QueryStringRedactor queryRedactor)
-{
-    private readonly Microsoft.AspNetCore.Http.PathString[] _excluded = [.. options.ExcludedPaths.Select(p => new Microsoft.AspNetCore.Http.PathString(p.TrimEnd('/')))];
-
-    /// <summary>Whether forwarded headers may have replaced the connection's address before the request got here.</summary>
-    public bool TrustsProxies { get; } = trustsProxies;
-    public QueryStringRedactor QueryRedactor { get; } = queryRedactor;
-    public StatusLevelMap Levels { get; } = new(options);
-
-    public bool IsExcluded(Microsoft.AspNetCore.Http.PathString path)
-    {
-        foreach (var prefix in _excluded)
-        {
-            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +19,8 @@ internal static class RequestLoggingSetup
         builder.Services.AddSingleton(sp => new RequestLoggingSettings(options, trustsProxies, sp.GetRequiredService<QueryStringRedactor>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, DeveloperPageExceptionCapture>());
         builder.Services.AddExceptionHandler<ClientFaultExceptionHandler>();
-        startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter, RequestLoggingStartupFilter>());
+        // In front of everything the application and the host add, so that no application can forget it or place it
+        // after a middleware whose time, failures or rejections it would then miss.
+        startupFilters.Add(static app => app.UseMiddleware<RequestLoggingMiddleware>());
     }
 }

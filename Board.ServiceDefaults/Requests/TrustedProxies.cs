@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +25,18 @@ internal static class TrustedProxies
 
         // Added before the request logging's filter, so this middleware is outside it and the START entry already
         // sees the forwarded client.
-        startupFilters.Add(ServiceDescriptor.Singleton<IStartupFilter>(sp => new StartupFilter(Create(options, sp.GetRequiredService<ILoggerFactory>()))));
+        startupFilters.Add(app =>
+        {
+            var loggerFactory = app.ApplicationServices.GetRequiredService<ILoggerFactory>();
+            var forwarders = new ForwardedHeadersMiddleware(static _ => Task.CompletedTask, loggerFactory, Options.Create(ForwardedOptions(options)));
+            app.Use(next => context =>
+            {
+                // The address the connection came from, kept for network.peer.address before it is replaced.
+                context.Features.Set(new SocketPeerFeature(context.Connection.RemoteIpAddress));
+                forwarders.ApplyForwarders(context);
+                return next(context);
+            });
+        });
     }
 
     public static bool IsConfigured(TrustedProxyOptions options) => options.KnownProxies.Count > 0 || options.KnownNetworks.Count > 0;
@@ -43,16 +53,12 @@ internal static class TrustedProxies
             return false;
         }
 
-        if (address.IsIPv4MappedToIPv6 && IsTrusted(forwarded, address.MapToIPv4()))
+        if ((address.IsIPv4MappedToIPv6 && IsTrusted(forwarded, address.MapToIPv4())) || forwarded.KnownProxies.Contains(address))
         {
             return true;
         }
 
-        if (forwarded.KnownProxies.Contains(address))
-        {
-            return true;
-        }
-
+        // A loop rather than Any(): this runs for every request, and a lambda over the address would allocate each time.
         foreach (var network in forwarded.KnownIPNetworks)
         {
             if (network.Contains(address))
@@ -63,9 +69,6 @@ internal static class TrustedProxies
 
         return false;
     }
-
-    private static ForwardedHeadersMiddleware Create(TrustedProxyOptions options, ILoggerFactory loggerFactory) =>
-        new(static _ => Task.CompletedTask, loggerFactory, Options.Create(ForwardedOptions(options)));
 
     /// <summary>The framework's options for exactly the configured proxies: what every check of a proxy here trusts.</summary>
     public static ForwardedHeadersOptions ForwardedOptions(TrustedProxyOptions options)
@@ -91,25 +94,7 @@ internal static class TrustedProxies
 
         return forwarded;
     }
-
-    private sealed class StartupFilter(ForwardedHeadersMiddleware forwarders) : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(nextMiddleware => context =>
-            {
-                // The address the connection came from, kept for network.peer.address before it is replaced.
-                context.Features.Set(new SocketPeerFeature(context.Connection.RemoteIpAddress));
-                forwarders.ApplyForwarders(context);
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
-    }
 }
 
 /// <summary>The connection's own remote address, as it was before forwarded headers from a trusted proxy replaced it.</summary>
-internal sealed class SocketPeerFeature(IPAddress? address)
-{
-    public IPAddress? Address { get; } = address;
-}
+internal sealed record SocketPeerFeature(IPAddress? Address);

@@ -33,13 +33,13 @@ internal sealed class EcsResourceDetector(
             client.Timeout = Timeout.InfiniteTimeSpan;
             using var cts = new CancellationTokenSource(timeout);
             var baseUri = metadataUri.TrimEnd('/');
-            var container = GetJson(client, baseUri, cts.Token);
-            var task = GetJson(client, baseUri + "/task", cts.Token);
+            using var container = GetJson(client, baseUri, cts.Token);
+            using var task = GetJson(client, baseUri + "/task", cts.Token);
             return new Resource(Describe(task.RootElement, container.RootElement));
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException or JsonException or InvalidOperationException or KeyNotFoundException or FormatException or UriFormatException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException or KeyNotFoundException or FormatException or UriFormatException)
         {
-            var reason = ex is TaskCanceledException or OperationCanceledException ? $"no answer within {timeout.TotalMilliseconds} ms" : ex.Message;
+            var reason = ex is OperationCanceledException ? $"no answer within {timeout.TotalMilliseconds} ms" : ex.Message;
             warnings.Add(
                 "ECS task metadata from {ecs.metadata.uri} could not be read ({error.message}); records carry no cloud.* or aws.ecs.* resource attributes",
                 metadataUri,

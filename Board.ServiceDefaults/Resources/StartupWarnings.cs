@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,23 +10,16 @@ namespace Board.ServiceDefaults.Resources;
 /// </summary>
 internal sealed class StartupWarnings
 {
-    private readonly List<(string Template, object?[] Args)> _pending = [];
+    private readonly ConcurrentQueue<(string Template, object?[] Args)> _pending = new();
 
-    public void Add(string messageTemplate, params object?[] args)
-    {
-        lock (_pending)
-        {
-            _pending.Add((messageTemplate, args));
-        }
-    }
+    public void Add(string messageTemplate, params object?[] args) => _pending.Enqueue((messageTemplate, args));
 
-    public IReadOnlyList<(string Template, object?[] Args)> Drain()
+    /// <summary>The warnings not yet handed out, each taken as it is handed out.</summary>
+    public IEnumerable<(string Template, object?[] Args)> Drain()
     {
-        lock (_pending)
+        while (_pending.TryDequeue(out var warning))
         {
-            var drained = _pending.ToArray();
-            _pending.Clear();
-            return drained;
+            yield return warning;
         }
     }
 }

@@ -38,21 +38,27 @@ public sealed class PipelinePositionTests
     {
         IServiceCollection services = new ServiceCollection();
         services.AddSingleton("unrelated");
-        var hostsFilter = ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("host"));
-        services.Add(hostsFilter);
+        var configured = new List<string>();
+        services.AddSingleton<IStartupFilter>(new NamedFilter("host", configured));
         var outermost = new OutermostStartupFilters(services);
-        var proxies = ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("proxies"));
-        var logging = ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("logging"));
 
-        outermost.Add(proxies);
+        outermost.Add(_ => configured.Add("proxies"));
 
         // Registrations in between move the indexes: one before the filters goes, one after is added.
         services.RemoveAt(0);
         services.AddSingleton(new object());
-        outermost.Add(logging);
+        outermost.Add(_ => configured.Add("logging"));
 
-        var filters = services.BuildServiceProvider().GetServices<IStartupFilter>().Cast<NamedFilter>().Select(f => f.Name);
-        Assert.Equal(["proxies", "logging", "host"], filters);
+        // As the host applies them: the first filter's Configure runs first.
+        var provider = services.BuildServiceProvider();
+        Action<IApplicationBuilder> configure = _ => { };
+        foreach (var filter in provider.GetServices<IStartupFilter>().Reverse())
+        {
+            configure = filter.Configure(configure);
+        }
+
+        configure(new ApplicationBuilder(provider));
+        Assert.Equal(["proxies", "logging", "host"], configured);
     }
 
     [Fact]
@@ -62,7 +68,7 @@ public sealed class PipelinePositionTests
         services.AddSingleton("unrelated");
         var outermost = new OutermostStartupFilters(services);
 
-        outermost.Add(ServiceDescriptor.Singleton<IStartupFilter>(new NamedFilter("logging")));
+        outermost.Add(_ => { });
 
         Assert.Equal(typeof(IStartupFilter), services[^1].ServiceType);
     }
@@ -83,10 +89,12 @@ public sealed class PipelinePositionTests
         return (context.Response.StatusCode, app.Records());
     }
 
-    private sealed class NamedFilter(string name) : IStartupFilter
+    private sealed class NamedFilter(string name, List<string> configured) : IStartupFilter
     {
-        public string Name { get; } = name;
-
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => next;
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            configured.Add(name);
+            next(app);
+        };
     }
 }

@@ -14,7 +14,9 @@ namespace Board.ServiceDefaults.Requests.Held;
 /// <remarks>
 /// Note: immutable once made; one request's buffer may hand it to the writer while another thread logs.
 /// </remarks>
-internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>, IRecordScopes
+internal sealed class HeldRecord(
+    string category, LogLevel level, EventId eventId, Exception? exception, KeyValuePair<string, object?>[] fields, string message, List<object?> scopes, int bytes)
+    : EntryState, IRecordScopes
 {
     /// <summary>The field that marks a record as one that was held back and written because its request failed.</summary>
     public const string MarkerKey = "log.buffered";
@@ -23,42 +25,26 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
     private const int FixedBytes = 160;
     private static readonly KeyValuePair<string, object?> s_marker = new(MarkerKey, true);
 
-    private readonly KeyValuePair<string, object?>[] _fields;
-
-    private HeldRecord(string category, LogLevel level, EventId eventId, Exception? exception, KeyValuePair<string, object?>[] fields, string message, object?[] scopes, int bytes)
-    {
-        Category = category;
-        Level = level;
-        EventId = eventId;
-        Exception = exception;
-        _fields = fields;
-        Message = message;
-        Scopes = scopes;
-        Bytes = bytes;
-        Timestamp = DateTime.UtcNow;
-        Context = Activity.Current?.Context ?? default;
-    }
-
-    public string Category { get; }
-    public LogLevel Level { get; }
-    public EventId EventId { get; }
-    public Exception? Exception { get; }
+    public string Category { get; } = category;
+    public LogLevel Level { get; } = level;
+    public EventId EventId { get; } = eventId;
+    public Exception? Exception { get; } = exception;
 
     /// <summary>The message, as the record's formatter made it (and as a record written at once would carry it).</summary>
-    public string Message { get; }
+    public string Message { get; } = message;
 
     /// <summary>The scopes around the record, outermost first, in the shapes the enrichment reads.</summary>
-    public IReadOnlyList<object?> Scopes { get; }
+    public IReadOnlyList<object?> Scopes { get; } = scopes;
 
-    public DateTime Timestamp { get; }
-    public ActivityContext Context { get; }
+    public DateTime Timestamp { get; } = DateTime.UtcNow;
+    public ActivityContext Context { get; } = Activity.Current?.Context ?? default;
 
     /// <summary>An estimate of the memory it holds, for the bounds.</summary>
-    public int Bytes { get; }
+    public int Bytes { get; } = bytes;
 
-    public int Count => _fields.Length + 1;
+    public override int Count => fields.Length + 1;
 
-    public KeyValuePair<string, object?> this[int index] => index == _fields.Length ? s_marker : _fields[index];
+    public override KeyValuePair<string, object?> this[int index] => index == fields.Length ? s_marker : fields[index];
 
     public static readonly Func<HeldRecord, Exception?, string> Format = static (record, _) => record.Message;
 
@@ -69,7 +55,13 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
     {
         var bytes = FixedBytes;
         Dictionary<object, string>? texts = null;
-        var scopes = TakeScopes(scopeProvider, text, ref texts, ref bytes);
+        var scopes = new List<object?>();
+        scopeProvider?.ForEachScope(static (scope, list) => list.Add(scope), scopes);
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            scopes[i] = TakeScope(scopes[i], text, ref texts, ref bytes);
+        }
+
         KeyValuePair<string, object?>[] fields = [];
         if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs)
         {
@@ -81,41 +73,20 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
             }
         }
 
-        var message = Render(state, exception, formatter, fields);
-        bytes += 2 * message.Length;
-        return new HeldRecord(category, level, eventId, exception, fields, message, scopes, bytes);
-    }
-
-    // The message a record written at once would carry (SafeFormattingLoggerProvider): its formatter's, else its
-    // template and why not.
-    private static string Render<TState>(TState state, Exception? exception, Func<TState, Exception?, string> formatter, KeyValuePair<string, object?>[] fields)
-    {
+        // The message a record written at once would carry (SafeFormattingLoggerProvider): its formatter's, else its
+        // template and why not.
+        string message;
         try
         {
-            return formatter(state, exception) ?? "";
+            message = formatter(state, exception) ?? "";
         }
         catch (Exception ex)
         {
-            return MessageTemplate.Unformatted(fields, typeof(TState), ex);
-        }
-    }
-
-    private static object?[] TakeScopes(IExternalScopeProvider? scopeProvider, RecordText text, ref Dictionary<object, string>? texts, ref int bytes)
-    {
-        if (scopeProvider is null)
-        {
-            return [];
+            message = MessageTemplate.Unformatted(fields, typeof(TState), ex);
         }
 
-        var found = new List<object?>();
-        scopeProvider.ForEachScope(static (scope, list) => list.Add(scope), found);
-        var scopes = found.ToArray();
-        for (var i = 0; i < scopes.Length; i++)
-        {
-            scopes[i] = TakeScope(scopes[i], text, ref texts, ref bytes);
-        }
-
-        return scopes;
+        bytes += 2 * message.Length;
+        return new HeldRecord(category, level, eventId, exception, fields, message, scopes, bytes);
     }
 
     private static object? TakeScope(object? scope, RecordText text, ref Dictionary<object, string>? texts, ref int bytes)
@@ -168,16 +139,6 @@ internal sealed class HeldRecord : IReadOnlyList<KeyValuePair<string, object?>>,
         };
         return copy;
     }
-
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-    {
-        for (var i = 0; i < Count; i++)
-        {
-            yield return this[i];
-        }
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>A plain scope's text, taken when the record was held; written as the scope object was.</summary>

@@ -1,6 +1,5 @@
 using Board.ServiceDefaults.Enrichment;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Board.ServiceDefaults.Requests.Held;
@@ -17,21 +16,14 @@ namespace Board.ServiceDefaults.Requests.Held;
 /// Logging:OpenTelemetry:LogLevel, AddFilter, a reload) gives the same answer here, without copying its rules.
 /// </remarks>
 [ProviderAlias("HeldRecords")]
-internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalScope
+internal sealed class HoldingLoggerProvider(IOptionsMonitor<LoggerFilterOptions> filters, HeldRecordBudget budget, LoggingOptions options, RecordText text)
+    : ILoggerProvider, ISupportExternalScope
 {
-    private readonly LoggerFactory _writesAt;
-    private readonly HeldRecordBudget _budget;
-    private readonly LogLevel _minLevel;
-    private readonly RecordText _text;
+    private readonly LoggerFactory _writesAt = new([new SafeFormattingLoggerProvider(new EveryLevelLogger(), leaveOutRepeatedUnhandledException: false)], filters);
+    private readonly HeldRecordBudget _budget = budget;
+    private readonly LogLevel _minLevel = options.Requests.HeldRecords.MinLevel;
+    private readonly RecordText _text = text;
     private IExternalScopeProvider? _scopes;
-
-    public HoldingLoggerProvider(IOptionsMonitor<LoggerFilterOptions> filters, HeldRecordBudget budget, LoggingOptions options, RecordText text)
-    {
-        _text = text;
-        _writesAt = new LoggerFactory([new SafeFormattingLoggerProvider(new EveryLevelProvider(), leaveOutRepeatedUnhandledException: false)], filters);
-        _budget = budget;
-        _minLevel = options.Requests.HeldRecords.MinLevel;
-    }
 
     public ILogger CreateLogger(string categoryName) => new HoldingLogger(categoryName, _writesAt.CreateLogger(categoryName), this);
 
@@ -84,25 +76,20 @@ internal sealed class HoldingLoggerProvider : ILoggerProvider, ISupportExternalS
                 : null;
     }
 
-    /// <summary>A provider whose loggers take every level, so that only the factory's filter answers.</summary>
-    private sealed class EveryLevelProvider : ILoggerProvider
+    /// <summary>A provider whose logger takes every level, so that only the factory's filter answers.</summary>
+    private sealed class EveryLevelLogger : ILoggerProvider, ILogger
     {
-        public ILogger CreateLogger(string categoryName) => EveryLevelLogger.Instance;
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class EveryLevelLogger : ILogger
-    {
-        public static readonly EveryLevelLogger Instance = new();
+        public ILogger CreateLogger(string categoryName) => this;
 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+
+        public void Dispose()
         {
         }
     }
