@@ -52,7 +52,7 @@ public static class Extensions
         if (options.Enabled)
         {
             LoggingPipeline.Add(builder, openTelemetry, options);
-            RequestLoggingSetup.Add(builder, options.Requests, options.ForwardedHeaders, startupFilters);
+            RequestLoggingSetup.Add(builder, options.Requests, startupFilters);
         }
 
         // With an auto-instrumentation agent the agent owns traces, metrics and OTLP.

@@ -28,7 +28,7 @@ internal sealed class RequestLoggingMiddleware(
         // Forwarded headers from a trusted proxy were applied before this middleware (TrustedProxies); the peer
         // stays what the socket said.
         var client = AddressOf(context.Connection.RemoteIpAddress);
-        var peer = settings.TrustsProxies && context.Features.Get<SocketPeerFeature>() is { } socket ? AddressOf(socket.Address) : client;
+        var peer = context.Features.Get<SocketPeerFeature>() is { } socket ? AddressOf(socket.Address) : client;
 
         var endpoint = new RoutedEndpointFeature(context.Features, context.Features.Get<IEndpointFeature>()?.Endpoint);
         context.Features.Set<IEndpointFeature>(endpoint);

@@ -5,13 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>What the middleware needs from <see cref="RequestLoggingOptions"/>, compiled once.</summary>
-internal sealed class RequestLoggingSettings(RequestLoggingOptions options, bool trustsProxies, QueryStringRedactor queryRedactor)
+internal sealed class RequestLoggingSettings(RequestLoggingOptions options, QueryStringRedactor queryRedactor)
 {
     private readonly PathString[] _excluded = [.. options.ExcludedPaths.Select(p => new PathString(p.TrimEnd('/')))];
     private readonly LogLevel[] _statusLevels = StatusLevels(options.StatusLevels);
 
-    /// <summary>Whether forwarded headers may have replaced the connection's address before the request got here.</summary>
-    public bool TrustsProxies { get; } = trustsProxies;
     public QueryStringRedactor QueryRedactor { get; } = queryRedactor;
     public LogLevel ExceptionLevel { get; } = options.ExceptionLevel;
 

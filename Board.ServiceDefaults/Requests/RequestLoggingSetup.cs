@@ -8,15 +8,14 @@ namespace Board.ServiceDefaults.Requests;
 
 internal static class RequestLoggingSetup
 {
-    public static void Add(IHostApplicationBuilder builder, RequestLoggingOptions options, TrustedProxyOptions proxies, OutermostStartupFilters startupFilters)
+    public static void Add(IHostApplicationBuilder builder, RequestLoggingOptions options, OutermostStartupFilters startupFilters)
     {
         if (!options.Enabled)
         {
             return;
         }
 
-        var trustsProxies = TrustedProxies.IsConfigured(proxies);
-        builder.Services.AddSingleton(sp => new RequestLoggingSettings(options, trustsProxies, sp.GetRequiredService<QueryStringRedactor>()));
+        builder.Services.AddSingleton(sp => new RequestLoggingSettings(options, sp.GetRequiredService<QueryStringRedactor>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, DeveloperPageExceptionCapture>());
         builder.Services.AddExceptionHandler<ClientFaultExceptionHandler>();
         // In front of everything the application and the host add, so that no application can forget it or place it
