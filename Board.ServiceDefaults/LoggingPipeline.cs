@@ -31,8 +31,11 @@ internal static class LoggingPipeline
         var configuration = builder.Configuration;
 
         // The console and debug providers would write every record a second time, unstructured.
-        RemoveProvider<ConsoleLoggerProvider>(services);
-        RemoveProvider<DebugLoggerProvider>(services);
+        foreach (var unstructured in services.Where(d => d.ServiceType == typeof(ILoggerProvider)
+            && (d.ImplementationType == typeof(ConsoleLoggerProvider) || d.ImplementationType == typeof(DebugLoggerProvider))).ToList())
+        {
+            services.Remove(unstructured);
+        }
 
         // The record carries trace and span ids itself; the host's default activity scope would repeat them.
         services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.None);
@@ -125,16 +128,5 @@ internal static class LoggingPipeline
         // The END entry logs a request's exception; the exception handler's own entry for it would repeat it.
         var leaveOutRepeatedUnhandledException = configuration[$"Logging:LogLevel:{RepeatedUnhandledExceptionFilter.Category}"] is null;
         SafeFormattingLoggerProvider.Guard(services, leaveOutRepeatedUnhandledException);
-    }
-
-    private static void RemoveProvider<TProvider>(IServiceCollection services) where TProvider : ILoggerProvider
-    {
-        for (var i = services.Count - 1; i >= 0; i--)
-        {
-            if (services[i].ServiceType == typeof(ILoggerProvider) && services[i].ImplementationType == typeof(TProvider))
-            {
-                services.RemoveAt(i);
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Logging;
-
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
 
 namespace Board.ServiceDefaults.Enrichment;
@@ -27,24 +26,13 @@ internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, bool l
         var guarded = 0;
         for (var i = 0; i < services.Count; i++)
         {
-            var descriptor = services[i];
-            if (descriptor.ServiceType != typeof(ILoggerProvider) || descriptor.IsKeyedService)
-            {
-                continue;
-            }
-
-            Func<IServiceProvider, ILoggerProvider>? create = descriptor switch
-            {
-                { ImplementationType: { } type } when type == typeof(OpenTelemetryLoggerProvider) =>
-                    sp => (ILoggerProvider)ActivatorUtilities.CreateInstance(sp, type),
-                { ImplementationFactory: { } factory } when factory.GetType().GenericTypeArguments is [_, var produced] && produced == typeof(OpenTelemetryLoggerProvider) =>
-                    sp => (ILoggerProvider)factory(sp),
-                _ => null,
-            };
-            if (create is not null)
+            // OpenTelemetry registers its provider as a factory of OpenTelemetryLoggerProvider.
+            if (services[i] is { IsKeyedService: false, ImplementationFactory: { } create } descriptor
+                && descriptor.ServiceType == typeof(ILoggerProvider)
+                && create.GetType().GenericTypeArguments is [_, var produced] && produced == typeof(OpenTelemetryLoggerProvider))
             {
                 services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => sp.GetRequiredService<SafeFormattingLoggerProvider>());
-                services.AddSingleton(sp => new SafeFormattingLoggerProvider(create(sp), leaveOutRepeatedUnhandledException));
+                services.AddSingleton(sp => new SafeFormattingLoggerProvider((ILoggerProvider)create(sp), leaveOutRepeatedUnhandledException));
                 guarded++;
             }
         }

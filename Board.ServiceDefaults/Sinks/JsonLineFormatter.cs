@@ -228,19 +228,13 @@ internal sealed class JsonLineFormatter : ILineFormatter
             case bool b:
                 writer.WriteBooleanValue(b);
                 break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
             case double d when double.IsFinite(d):
                 writer.WriteNumberValue(d);
                 break;
             case float f when float.IsFinite(f):
                 writer.WriteNumberValue(f);
                 break;
-            case short or byte or sbyte or ushort or uint:
+            case int or long or short or byte or sbyte or ushort or uint:
                 writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 break;
             case ulong ul:
