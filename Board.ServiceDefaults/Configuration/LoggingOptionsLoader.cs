@@ -32,7 +32,7 @@ internal static partial class LoggingOptionsLoader
                 .ToList();
             throw unknown.Count > 0
                 ? new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), unknown)
-                : Invalid(BindingFailure(configuration, ex));
+                : new OptionsValidationException(LoggingOptions.SectionName, typeof(LoggingOptions), [BindingFailure(configuration, ex)]);
         }
 
         SettleConfiguredLists(section, options);
@@ -249,9 +249,6 @@ internal static partial class LoggingOptionsLoader
             }
         }
     }
-
-    private static OptionsValidationException Invalid(string message) =>
-        new(LoggingOptions.SectionName, typeof(LoggingOptions), [message]);
 
     [GeneratedRegex(@"^([1-5][0-9][0-9]|[1-5]xx)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex StatusPattern();

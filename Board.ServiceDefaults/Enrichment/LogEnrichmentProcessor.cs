@@ -119,7 +119,9 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         {
             // The full type name (OTLP would send the short one). The Exception object leaves the record once the
             // enrichment succeeded (see OnEnd), so no sink adds exception fields a second time.
-            SetExceptionFields(attributes, exception);
+            Set(attributes, "exception.type", exception.GetType().FullName);
+            Set(attributes, "exception.message", ExceptionText.Message(exception));
+            Set(attributes, "exception.stacktrace", ExceptionText.StackTrace(exception));
             WithholdQuotedRequest(data, attributes, exception);
         }
 
@@ -226,13 +228,6 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
-    private static void SetExceptionFields(List<KeyValuePair<string, object?>> attributes, Exception exception)
-    {
-        Set(attributes, "exception.type", exception.GetType().FullName);
-        Set(attributes, "exception.message", ExceptionText.Message(exception));
-        Set(attributes, "exception.stacktrace", ExceptionText.StackTrace(exception));
-    }
-
     // A record that repeats the exception's message, in its own message ("... failed. {Message}") or in a field,
     // would carry the request's text there as well.
     private static void WithholdQuotedRequest(LogRecord data, List<KeyValuePair<string, object?>> attributes, Exception exception)
@@ -282,8 +277,8 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     {
         for (var i = 0; i < attributes.Count; i++)
         {
-            var existing = attributes[i].Key;
-            if (ReferenceEquals(existing, key) || string.Equals(existing, key, StringComparison.Ordinal))
+            // string.Equals is ordinal and compares references first.
+            if (string.Equals(attributes[i].Key, key))
             {
                 return i;
             }
