@@ -103,7 +103,7 @@ internal sealed partial class RecordText(QueryStringRedactor queries, int maxLen
 
     /// <summary>Cut to <paramref name="maxLength"/> characters, the marker included.</summary>
     public static string Bound(string text, int maxLength) =>
-        text.Length > maxLength ? TextSanitizer.Truncate(text, maxLength, TextSanitizer.TruncationMarker) : text;
+        text.Length > maxLength ? TextSanitizer.Truncate(text, maxLength) : text;
 
     /// <summary>A boxed value of these types holds no reference to anything that could change afterwards.</summary>
     public static bool IsPlainValue(Type type) =>

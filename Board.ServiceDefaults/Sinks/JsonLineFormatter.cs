@@ -25,8 +25,6 @@ namespace Board.ServiceDefaults.Sinks;
 /// </remarks>
 internal sealed class JsonLineFormatter : ILineFormatter
 {
-    public const string TruncationMarker = TextSanitizer.TruncationMarker;
-
     /// <summary>The fields every line may have, before any rename.</summary>
     public static IReadOnlyList<string> FixedFieldNames { get; } =
         ["timestamp", "level", "logger", "message", "message_template", "event_id", "event_name", "trace_id", "span_id"];
@@ -202,16 +200,10 @@ internal sealed class JsonLineFormatter : ILineFormatter
     {
         if (value.Length > maxValue)
         {
-            value = TextSanitizer.Truncate(value, maxValue, TruncationMarker);
+            value = TextSanitizer.Truncate(value, maxValue);
         }
 
-        // The writer refuses a lone surrogate (a broken client's, or a cut string's); UTF-8 writes it as U+FFFD.
-        if (value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
-        {
-            value = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value));
-        }
-
-        _writer.WriteStringValue(value);
+        _writer.WriteStringValue(WellFormed(value));
     }
 
     private void WriteValue(object? value, int maxValue)
@@ -305,6 +297,9 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
     private string Rename(string name) => _renames.TryGetValue(name, out var renamed) ? renamed : name;
 
-    private static JsonEncodedText Encode(string name) =>
-        JsonEncodedText.Encode(name.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(name)) : name, s_encoder);
+    private static JsonEncodedText Encode(string name) => JsonEncodedText.Encode(WellFormed(name), s_encoder);
+
+    // The writer refuses a lone surrogate (a broken client's, or a cut string's); UTF-8 writes it as U+FFFD.
+    private static string WellFormed(string text) =>
+        text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)) : text;
 }

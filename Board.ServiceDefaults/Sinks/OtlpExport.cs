@@ -58,17 +58,12 @@ internal static class OtlpExport
 
             if (ownHttpClient)
             {
-                UseOwnHttpClient(exporter);
+                exporter.HttpClientFactory = () => new HttpClient
+                {
+                    Timeout = TimeSpan.FromMilliseconds(exporter.TimeoutMilliseconds),
+                    MaxResponseContentBufferSize = exporter.MaxResponseSizeBytes,
+                };
             }
-        };
-    }
-
-    private static void UseOwnHttpClient(OtlpExporterOptions exporter)
-    {
-        exporter.HttpClientFactory = () => new HttpClient
-        {
-            Timeout = TimeSpan.FromMilliseconds(exporter.TimeoutMilliseconds),
-            MaxResponseContentBufferSize = exporter.MaxResponseSizeBytes,
         };
     }
 

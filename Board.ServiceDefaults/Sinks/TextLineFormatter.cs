@@ -69,13 +69,9 @@ internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter
         }
 
         // UTF-8 encoding writes a lone surrogate (from a broken client or a cut string) as U+FFFD.
-        var buffer = _buffer;
-        buffer.ResetWrittenCount();
-        var chars = text.ToString();
-        var bytes = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(chars.Length));
-        buffer.Advance(Encoding.UTF8.GetBytes(chars, bytes));
-
-        return buffer.WrittenSpan;
+        _buffer.ResetWrittenCount();
+        Encoding.UTF8.GetBytes(text.ToString(), _buffer);
+        return _buffer.WrittenSpan;
     }
 
     private static bool IsPlaceholder(string template, string key)

@@ -27,17 +27,17 @@ internal static class TextSanitizer
     }
 
     /// <summary>
-    /// Cuts to <paramref name="maxLength"/> characters, the marker it ends with included, never between the halves of a
-    /// surrogate pair.
+    /// Cuts to <paramref name="maxLength"/> characters, the <see cref="TruncationMarker"/> it ends with included, never
+    /// between the halves of a surrogate pair.
     /// </summary>
-    public static string Truncate(string value, int maxLength, string marker)
+    public static string Truncate(string value, int maxLength)
     {
-        var keep = Math.Max(0, maxLength - marker.Length);
+        var keep = Math.Max(0, maxLength - TruncationMarker.Length);
         if (keep > 0 && char.IsHighSurrogate(value[keep - 1]))
         {
             keep--;
         }
 
-        return string.Concat(value.AsSpan(0, keep), marker);
+        return string.Concat(value.AsSpan(0, keep), TruncationMarker);
     }
 }

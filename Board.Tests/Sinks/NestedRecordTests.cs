@@ -73,7 +73,7 @@ public sealed class NestedRecordTests
         var outer = Assert.Single(lines, l => l.Has("a"));
         Assert.Equal("order-42", outer.Text("order"));
         Assert.Equal("[\"order-42\",\"order-42\"]", outer.GetProperty("orders").GetRawText());
-        Assert.EndsWith(Board.ServiceDefaults.Sinks.JsonLineFormatter.TruncationMarker, outer.Text("a"));
+        Assert.EndsWith(Board.ServiceDefaults.Sinks.TextSanitizer.TruncationMarker, outer.Text("a"));
 
         // Once for the line, though it holds the object three times and is written twice.
         Assert.Equal(1, chatty.Lookups);
