@@ -102,7 +102,6 @@ public sealed class JsonLineOptions
     /// </summary>
     public int MaxLineBytes { get; set; } = 16 * 1024;
 
-
     /// <summary>
     /// Resource attributes repeated on every line. OTLP carries the whole resource once per batch; a line has only
     /// these, so that each record says who wrote it without paying for the rest on every line.

@@ -17,7 +17,7 @@ internal static class ConfigurationSourceLocator
         // The last provider that has the key is the one whose value won.
         foreach (var provider in root.Providers.Reverse())
         {
-            if (!provider.TryGet(key, out _) && !HasChildren(provider, key))
+            if (!provider.TryGet(key, out _) && !provider.GetChildKeys([], key).Any())
             {
                 continue;
             }
@@ -33,7 +33,4 @@ internal static class ConfigurationSourceLocator
 
         return "defaults";
     }
-
-    private static bool HasChildren(IConfigurationProvider provider, string key) =>
-        provider.GetChildKeys([], key).Any();
 }

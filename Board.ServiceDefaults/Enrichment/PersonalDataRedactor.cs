@@ -7,33 +7,16 @@ namespace Board.ServiceDefaults.Enrichment;
 /// Rewrites the values of attributes that hold personal data (<c>user.email</c> by default): a keyed hash that
 /// stays stable for one key, so Logs Insights can still group a user's records, or REDACTED.
 /// </summary>
-internal sealed class PersonalDataRedactor
+internal sealed class PersonalDataRedactor(RedactionOptions options)
 {
-    private readonly RedactionMode _mode;
-    private readonly string[] _keys;
-    private readonly byte[] _hashKey;
-
-    public PersonalDataRedactor(RedactionOptions options)
-    {
-        _mode = options.Mode ?? RedactionMode.None;
-        _keys = [.. options.PersonalDataKeys];
-        _hashKey = options.HashKey is null ? [] : Encoding.UTF8.GetBytes(options.HashKey);
-    }
+    private readonly RedactionMode _mode = options.Mode ?? RedactionMode.None;
+    private readonly string[] _keys = [.. options.PersonalDataKeys];
+    private readonly byte[] _hashKey = options.HashKey is null ? [] : Encoding.UTF8.GetBytes(options.HashKey);
 
     public bool IsActive => _mode != RedactionMode.None && _keys.Length > 0;
 
-    public bool IsPersonal(string key)
-    {
-        foreach (var candidate in _keys)
-        {
-            if (string.Equals(candidate, key, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    // Ordinal: string's own Equals.
+    public bool IsPersonal(string key) => _keys.AsSpan().Contains(key);
 
     public string Redact(string value)
     {
