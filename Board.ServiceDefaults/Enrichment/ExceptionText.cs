@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Board.ServiceDefaults.Sinks;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 
@@ -14,14 +15,30 @@ internal static class ExceptionText
 {
     public const string Withheld = "The request could not be read (message withheld: it may quote the request)";
 
-    public static string Message(Exception exception) => QuotesRequest(exception) ? Withheld : Read(exception, static e => e.Message);
+    public static string Message(Exception exception)
+    {
+        if (QuotesRequest(exception))
+        {
+            return Withheld;
+        }
+
+        // An exception's own Message may throw: one bad exception costs neither the record nor the caller.
+        try
+        {
+            return exception.Message;
+        }
+        catch (Exception ex)
+        {
+            return $"<{exception.GetType().FullName}.Message threw {ex.GetType().Name}>";
+        }
+    }
 
     /// <summary><see cref="Exception.ToString"/>, or with a quoting exception in the chain, types and frames only.</summary>
     public static string StackTrace(Exception exception)
     {
         if (!QuotesRequest(exception))
         {
-            return Read(exception, static e => e.ToString());
+            return TextSanitizer.TextOf(exception);
         }
 
         var text = new StringBuilder();
@@ -48,19 +65,6 @@ internal static class ExceptionText
         }
 
         return false;
-    }
-
-    // An exception's own Message or ToString() may throw: one bad exception costs neither the record nor the caller.
-    private static string Read(Exception exception, Func<Exception, string> read)
-    {
-        try
-        {
-            return read(exception);
-        }
-        catch (Exception ex)
-        {
-            return $"<{exception.GetType().FullName} threw {ex.GetType().Name}>";
-        }
     }
 
     private static bool IsReadingException(Exception exception) => exception is BadHttpRequestException

@@ -194,9 +194,6 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
-
-
-
     private void RedactPersonalData(LogRecord data, List<KeyValuePair<string, object?>> attributes)
     {
         for (var i = 0; i < attributes.Count; i++)

@@ -62,6 +62,21 @@ public sealed class PersonalDataTests
     }
 
     [Fact]
+    public void An_exception_whose_message_and_text_throw_costs_only_those_fields()
+    {
+        using var harness = new LoggingHarness();
+
+        harness.Logger.LogError(new UnreadableException(), "User {user.email} failed to pay", Email);
+
+        var line = harness.JsonLines().Single("message", "User REDACTED failed to pay");
+        Assert.Null(line.Text("log.enrichment_error"));
+        Assert.Equal(typeof(UnreadableException).FullName, line.Text("exception.type"));
+        Assert.Equal($"<{typeof(UnreadableException).FullName}.Message threw InvalidOperationException>", line.Text("exception.message"));
+        Assert.Equal($"<{typeof(UnreadableException).FullName}.ToString() threw InvalidOperationException>", line.Text("exception.stacktrace"));
+        Assert.DoesNotContain(Email, harness.Stdout.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void A_record_whose_own_state_cannot_be_read_keeps_its_template_and_none_of_its_values()
     {
         using var harness = new LoggingHarness();
@@ -146,6 +161,14 @@ public sealed class PersonalDataTests
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>An exception whose own Message and ToString() throw.</summary>
+    private sealed class UnreadableException : Exception
+    {
+        public override string Message => throw new InvalidOperationException("no message");
+
+        public override string ToString() => throw new InvalidOperationException("no text");
     }
 
     /// <summary>A scope whose fields cannot be read to the end.</summary>
