@@ -9,19 +9,19 @@ namespace Board.ServiceDefaults.Enrichment;
 /// ToString() throws) does not throw into the code that logged: the OpenTelemetry logger calls the formatter
 /// itself, and the logger factory would rethrow its exception to the caller. On that failure only, the record
 /// is logged again with its template as the message. Filters written for the OpenTelemetry provider apply to it, by
-/// its alias (Logging:OpenTelemetry:*) or its type (AddFilter&lt;OpenTelemetryLoggerProvider&gt;). Where asked, the
-/// exception handler middleware's logger also leaves out the entry the END entry repeats
-/// (<see cref="RepeatedUnhandledExceptionFilter"/>). Held records are written through it (HeldRecordRequests), past
-/// the level filter that held them back.
+/// its alias (Logging:OpenTelemetry:*) or its type (AddFilter&lt;OpenTelemetryLoggerProvider&gt;).
+/// <paramref name="decorate"/>, where given, wraps each category's logger once more.
 /// </summary>
 [ProviderAlias("OpenTelemetry")]
-internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, bool leaveOutRepeatedUnhandledException) : ILoggerProvider, ISupportExternalScope
+internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, Func<string, ILogger, ILogger>? decorate = null) : ILoggerProvider, ISupportExternalScope
 {
     /// <summary>
-    /// Puts the guard in place of the OpenTelemetry provider's registration. The provider is found by how OpenTelemetry
-    /// registers it; should that change, start-up stops here rather than the guard silently not being there.
+    /// Puts the guard in place of the OpenTelemetry provider's registration, and registers the provider itself as
+    /// <see cref="OpenTelemetryLoggerProvider"/>, for what writes to it past the logger factory (held records). The
+    /// provider is found by how OpenTelemetry registers it; should that change, start-up stops here rather than the
+    /// guard silently not being there.
     /// </summary>
-    public static void Guard(IServiceCollection services, bool leaveOutRepeatedUnhandledException)
+    public static void Guard(IServiceCollection services, Func<string, ILogger, ILogger>? decorate)
     {
         var guarded = 0;
         for (var i = 0; i < services.Count; i++)
@@ -31,8 +31,8 @@ internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, bool l
                 && descriptor.ServiceType == typeof(ILoggerProvider)
                 && create.GetType().GenericTypeArguments is [_, var produced] && produced == typeof(OpenTelemetryLoggerProvider))
             {
-                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => sp.GetRequiredService<SafeFormattingLoggerProvider>());
-                services.AddSingleton(sp => new SafeFormattingLoggerProvider((ILoggerProvider)create(sp), leaveOutRepeatedUnhandledException));
+                services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new SafeFormattingLoggerProvider(sp.GetRequiredService<OpenTelemetryLoggerProvider>(), decorate));
+                services.AddSingleton(sp => (OpenTelemetryLoggerProvider)create(sp));
                 guarded++;
             }
         }
@@ -60,14 +60,15 @@ internal sealed class SafeFormattingLoggerProvider(ILoggerProvider inner, bool l
     public ILogger CreateLogger(string categoryName)
     {
         var logger = new SafeFormattingLogger(inner.CreateLogger(categoryName));
-        return leaveOutRepeatedUnhandledException && categoryName == RepeatedUnhandledExceptionFilter.Category
-            ? new RepeatedUnhandledExceptionFilter(logger)
-            : logger;
+        return decorate is null ? logger : decorate(categoryName, logger);
     }
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => (inner as ISupportExternalScope)?.SetScopeProvider(scopeProvider);
 
-    public void Dispose() => inner.Dispose();
+    // The container owns the inner provider (a singleton of its own type, see Guard) and disposes it.
+    public void Dispose()
+    {
+    }
 
     private sealed class SafeFormattingLogger(ILogger inner) : ILogger
     {

@@ -165,6 +165,31 @@ public sealed class ExceptionTests
     }
 
     [Fact]
+    public async Task Without_request_entries_the_exception_handlers_own_entry_is_the_one_that_logs_the_exception()
+    {
+        // No END entry repeats it, so the handler middleware's "unhandled exception" entry must stay.
+        await using var app = await TestWebApp.StartAsync(
+            a =>
+            {
+                a.MapGet("/throws", string () => throw new ArgumentException("bad thing"));
+                a.MapGet("/error", () => Results.Text("sorry", statusCode: 500));
+            },
+            settings: new Dictionary<string, string?> { ["StructuredLogging:Requests:Enabled"] = "false" },
+            beforeMap: a => a.UseExceptionHandler("/error"));
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/throws");
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        var records = app.Records();
+        Assert.DoesNotContain(records, r => r.Category == "Board.Requests");
+        var logged = Assert.Single(records, r => r.Attributes.ContainsKey("exception.type"));
+        Assert.Equal("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", logged.Category);
+        Assert.Equal("UnhandledException", logged.EventName);
+        Assert.Equal("System.ArgumentException", logged["exception.type"]);
+    }
+
+    [Fact]
     public async Task A_status_code_page_that_re_executes_the_request_does_not_replace_its_route()
     {
         await using var app = await TestWebApp.StartAsync(

@@ -224,7 +224,7 @@ public sealed partial class JsonLineTests
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
 
-        var failure = Assert.Throws<InvalidOperationException>(() => Board.ServiceDefaults.Enrichment.SafeFormattingLoggerProvider.Guard(services, leaveOutRepeatedUnhandledException: true));
+        var failure = Assert.Throws<InvalidOperationException>(() => Board.ServiceDefaults.Enrichment.SafeFormattingLoggerProvider.Guard(services, decorate: null));
 
         Assert.Contains("Expected one OpenTelemetry logger provider registration to guard, found 0", failure.Message, StringComparison.Ordinal);
     }

@@ -1,6 +1,5 @@
-using Board.ServiceDefaults.Enrichment;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
 
 namespace Board.ServiceDefaults.Requests.Held;
 
@@ -10,7 +9,7 @@ namespace Board.ServiceDefaults.Requests.Held;
 /// before it, straight to the OpenTelemetry provider's logger (past the level filter that kept them back), so every
 /// sink gets them, with every field, in their original order.
 /// </summary>
-internal sealed class HeldRecordRequests(LoggingOptions options, HeldRecordBudget budget, SafeFormattingLoggerProvider openTelemetry)
+internal sealed class HeldRecordRequests(LoggingOptions options, HeldRecordBudget budget, OpenTelemetryLoggerProvider openTelemetry)
 {
     private readonly HeldRecordsOptions _options = options.Requests.HeldRecords;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);

@@ -19,7 +19,7 @@ namespace Board.ServiceDefaults.Requests.Held;
 internal sealed class HoldingLoggerProvider(IOptionsMonitor<LoggerFilterOptions> filters, HeldRecordBudget budget, LoggingOptions options, RecordText text)
     : ILoggerProvider, ISupportExternalScope
 {
-    private readonly LoggerFactory _writesAt = new([new SafeFormattingLoggerProvider(new EveryLevelLogger(), leaveOutRepeatedUnhandledException: false)], filters);
+    private readonly LoggerFactory _writesAt = new([new SafeFormattingLoggerProvider(new EveryLevelLogger())], filters);
     private readonly HeldRecordBudget _budget = budget;
     private readonly LogLevel _minLevel = options.Requests.HeldRecords.MinLevel;
     private readonly RecordText _text = text;

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 
-namespace Board.ServiceDefaults.Enrichment;
+namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
 /// Leaves out the exception handler middleware's "unhandled exception" entry: the request's END entry carries the
 /// same exception, taken from <c>IExceptionHandlerFeature</c>, so it would be logged twice. The middleware's other
 /// entries stay, among them the one that says the error handler itself threw, which no other record carries.
+/// Only while the request entries are on: without an END entry, the middleware's entry is the one that logs it.
 /// </summary>
 internal sealed class RepeatedUnhandledExceptionFilter(ILogger inner) : ILogger
 {
@@ -13,6 +14,9 @@ internal sealed class RepeatedUnhandledExceptionFilter(ILogger inner) : ILogger
 
     // DiagnosticsLoggerExtensions.UnhandledException in ASP.NET Core.
     private const int UnhandledExceptionEventId = 1;
+
+    /// <summary>The logger of <paramref name="category"/>, filtered when it is the exception handler middleware's.</summary>
+    public static ILogger Apply(string category, ILogger logger) => category == Category ? new RepeatedUnhandledExceptionFilter(logger) : logger;
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
