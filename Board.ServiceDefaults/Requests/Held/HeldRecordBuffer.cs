@@ -54,7 +54,7 @@ internal sealed class HeldRecordBuffer(HeldRecordsOptions options, HeldRecordBud
     }
 
     /// <summary>Takes every record held so far, oldest first, and holds nothing more.</summary>
-    public HeldRecord[] Close()
+    public IReadOnlyCollection<HeldRecord> Close()
     {
         lock (_lock)
         {
@@ -63,8 +63,9 @@ internal sealed class HeldRecordBuffer(HeldRecordsOptions options, HeldRecordBud
                 return [];
             }
 
+            // Handed out as it is: once closed, nothing adds to it.
             _closed = true;
-            var records = _records?.ToArray() ?? [];
+            IReadOnlyCollection<HeldRecord> records = _records ?? [];
             _records = null;
             budget.Return(_bytes);
             _bytes = 0;
