@@ -6,7 +6,7 @@ namespace Board.ServiceDefaults.Enrichment;
 
 /// <summary>
 /// Gives the framework's own request entries (<c>Requests:KeepFrameworkRequestEntries</c>) the START entry's rules, in
-/// their fields and message: the query redacted as <c>url.query</c> is, the host in its ASCII form, never a Unicode lookalike.
+/// their fields and message: the query redacted as <c>url.query</c> is, the host in ASCII, never a Unicode lookalike.
 /// </summary>
 internal static class FrameworkRequestEntries
 {

@@ -40,7 +40,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         catch (Exception ex)
         {
             // Logging never throws into a request. Failing values and scopes are placeholders (below), so this is a
-            // state whose list throws when read: the record keeps its template and this mark, not its unredacted values.
+            // state whose list throws when read: the record keeps its template and this mark, not its raw values.
             attributes.Clear();
             attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
             if (data.Exception is { } exception)

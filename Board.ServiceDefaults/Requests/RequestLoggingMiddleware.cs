@@ -24,7 +24,7 @@ internal sealed class RequestLoggingMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         var start = Stopwatch.GetTimestamp();
-        // Forwarded headers from a trusted proxy are applied already (TrustedProxies); the peer is what the socket said.
+        // A trusted proxy's forwarded headers are applied already (TrustedProxies); the peer is what the socket said.
         var client = AddressOf(context.Connection.RemoteIpAddress);
         var peer = context.Features.Get<SocketPeerFeature>() is { } socket ? AddressOf(socket.Address) : client;
 
@@ -90,7 +90,7 @@ internal sealed class RequestLoggingMiddleware(
                 LogCompleted(context, requestContext, status, durationMs, context.RequestAborted.IsCancellationRequested, exception);
             }
 
-            // Held records not written with a failed END entry are discarded: nothing of them is written.
+            // Held records a failed END entry did not write are discarded.
             requestContext.Held?.Close();
         }
     }

@@ -11,9 +11,8 @@ namespace Board.ServiceDefaults.Requests;
 /// cannot choose its trace id, join a known trace, or unsample itself.
 /// </summary>
 /// <remarks>
-/// Note: the hosting layer's propagator and OpenTelemetry's instrumentation both read these headers from the
-/// HttpContext <see cref="IHttpContextFactory"/> has just created, before any middleware: the factory is the one point
-/// in front of both.
+/// Note: the hosting layer and OpenTelemetry's instrumentation both read these headers from the HttpContext just
+/// created, before any middleware: <see cref="IHttpContextFactory"/> is the one point in front of both.
 /// </remarks>
 internal static class TrustedTraceContext
 {

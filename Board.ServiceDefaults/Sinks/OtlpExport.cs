@@ -13,8 +13,8 @@ internal static class OtlpExport
     public const string RetryVariable = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
 
     /// <summary>
-    /// Without OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY the SDK does not retry, and a collector restart loses its records;
-    /// so it defaults to in_memory in the configuration the exporters read. A variable that is set is left alone.
+    /// Without OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY the SDK does not retry, and a collector restart loses its records,
+    /// so Otlp:Retry sets it to in_memory in the configuration the exporters read; a variable that is set stays.
     /// </summary>
     public static void ApplyRetryDefault(IConfigurationManager configuration, OtlpSinkOptions options)
     {

@@ -10,10 +10,10 @@ namespace Board.ServiceDefaults.Sinks;
 /// (<c>StructuredLogging:Console:Fallback</c>; see docs/reliability.md, "The stdout fallback").
 /// </summary>
 /// <remarks>
-/// Note: runs just before the OTLP batch processor and marks the thread with the record it passes on
-/// (<see cref="DroppedRecordCounter.Queueing(OtlpFallback, LogRecord)"/>): the SDK reports a record it cannot queue only
-/// in a measurement on that thread. The mark is never cleared: with the fallback on, no other batch processor runs.
-/// Note: a batch whose export fails never reaches here (the SDK hands an exporter's result no records).
+/// Note: runs just before the OTLP batch processor and marks the thread with the record it passes on, since the SDK
+/// reports a record it cannot queue only in a measurement on that thread; a queued record's mark stays, as no other
+/// batch processor runs with the fallback on. A batch whose export fails never reaches here: the SDK hands an
+/// exporter's result no records.
 /// </remarks>
 internal sealed class OtlpFallback(Stream output, Func<Resource, ILineFormatter> createFormatter) : BaseProcessor<LogRecord>
 {
