@@ -6,16 +6,14 @@ using OpenTelemetry.Logs;
 namespace Board.ServiceDefaults.Drops;
 
 /// <summary>
-/// Counts every record a sink had to drop, so that no loss is silent, exposed as the metric
-/// <c>board.logging.records.dropped</c> by <c>log.sink</c>. A batch processor that cannot queue a record says so in the
-/// SDK's own <c>otel.sdk.processor.log.processed</c> measurement (error.type queue_full or already_shutdown), which
-/// the SDK records only while someone listens, on the thread that logged.
+/// Counts every record a sink had to drop, as <c>board.logging.records.dropped</c> by <c>log.sink</c>
+/// (docs/reliability.md, "What is dropped, when, and how it is counted").
 /// </summary>
 /// <remarks>
-/// Note: that measurement names the processor only by an instance number, so <see cref="StdoutProcessor"/> marks
-/// the thread while it queues (<see cref="Queueing(string)"/>), and a drop outside that mark is the OTLP processor's:
-/// Board adds no other batch processor. With the stdout fallback, <see cref="OtlpFallback"/> marks the thread with the
-/// record the OTLP processor queues, which then goes to stdout instead of being dropped.
+/// Note: the SDK reports a record a batch processor cannot queue only in <c>otel.sdk.processor.log.processed</c>, on
+/// the logging thread, naming the processor by a number; so <see cref="StdoutProcessor"/> marks the thread while it
+/// queues (<see cref="Queueing(string)"/>), and an unmarked drop is OTLP's: Board adds no other batch processor.
+/// <see cref="OtlpFallback"/> marks the thread with the record instead, which then goes to stdout.
 /// </remarks>
 internal sealed class DroppedRecordCounter : IDisposable
 {

@@ -5,10 +5,8 @@ using OpenTelemetry.Logs;
 namespace Board.ServiceDefaults.Enrichment;
 
 /// <summary>
-/// The framework's own request entries (kept with <c>Requests:KeepFrameworkRequestEntries</c>) carry the query string
-/// as it arrived and the host as the framework decoded it, in their <c>QueryString</c> and <c>Host</c> fields and in
-/// their message. The rules of the START entry apply: only the values of allowed keys stay (<c>url.query</c>), and the
-/// host is written in its ASCII form, as the client sent it (<c>server.address</c>), never as a Unicode lookalike.
+/// Gives the framework's own request entries (<c>Requests:KeepFrameworkRequestEntries</c>) the START entry's rules, in
+/// their fields and message: the query redacted as <c>url.query</c> is, the host in ASCII, never a Unicode lookalike.
 /// </summary>
 internal static class FrameworkRequestEntries
 {

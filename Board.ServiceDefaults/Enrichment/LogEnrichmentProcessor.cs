@@ -7,10 +7,8 @@ using OpenTelemetry.Logs;
 namespace Board.ServiceDefaults.Enrichment;
 
 /// <summary>
-/// The first processor: gives each record, once and before the fan-out to the sinks, the one set of fields
-/// every sink writes. In order of precedence: the record's own attributes, then its scopes from the innermost
-/// out (an inner key overrides an outer one; no key twice), then the request context. Exceptions become
-/// <c>exception.*</c> attributes with the full type name, and personal data is redacted where configured.
+/// The first processor: gives each record, once before the fan-out to the sinks, the one set of fields every sink
+/// writes. Precedence: the record's own attributes, its scopes innermost first, then the request context.
 /// </summary>
 internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, PersonalDataRedactor redactor, QueryStringRedactor queryRedactor, RecordText text) : BaseProcessor<LogRecord>
 {
@@ -41,9 +39,8 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
         catch (Exception ex)
         {
-            // Logging never throws into a request. Values and scopes that fail are placeholders (below); what is left
-            // is a state whose own list throws when read: the record goes on with its template and this mark, and
-            // none of its values, which were not yet redacted.
+            // Logging never throws into a request. Failing values and scopes are placeholders (below), so this is a
+            // state whose list throws when read: the record keeps its template and this mark, not its raw values.
             attributes.Clear();
             attributes.Add(new("log.enrichment_error", ex.GetType().FullName));
             if (data.Exception is { } exception)

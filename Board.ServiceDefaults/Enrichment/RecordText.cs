@@ -6,10 +6,9 @@ using Board.ServiceDefaults.Sinks;
 namespace Board.ServiceDefaults.Enrichment;
 
 /// <summary>
-/// The rules every text of a record follows, applied once before the sinks so that each writes the same value: a
-/// URL quoted anywhere (a redirect's <c>Location</c>, "redirecting to /x?token=...") has its query pass through the
-/// rule of <c>url.query</c>, and no text is longer than <see cref="LoggingOptions.MaxValueLength"/>. An object
-/// or a sequence is turned into text here, so that the rules see what the sinks write.
+/// The rules every text of a record follows, applied once before the sinks so each writes the same value: a URL quoted
+/// anywhere (a redirect's <c>Location</c>) has its query redacted as <c>url.query</c> is, and no text is longer than
+/// <see cref="LoggingOptions.MaxValueLength"/>.
 /// </summary>
 internal sealed partial class RecordText(QueryStringRedactor queries, int maxLength)
 {

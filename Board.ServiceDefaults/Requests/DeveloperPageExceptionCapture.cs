@@ -4,10 +4,8 @@ using Microsoft.AspNetCore.Http;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Hands the exception that the developer exception page (Development) renders to the END entry. That page catches
-/// the exception inside the request logging and, unlike the exception handler, leaves no
-/// <see cref="IExceptionHandlerFeature"/> behind, so without this the END entry of a failed request in Development
-/// would have its 500 and Error level but no <c>exception.*</c> fields.
+/// Hands the exception the developer exception page renders to the END entry: unlike the exception handler, that page
+/// leaves no <see cref="IExceptionHandlerFeature"/>, and the END entry would have its 500 but no <c>exception.*</c>.
 /// </summary>
 internal sealed class DeveloperPageExceptionCapture : IDeveloperPageExceptionFilter
 {

@@ -5,10 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Puts Board's startup filters (the trusted forwarded headers, then the request logging) in front of every startup
-/// filter registered before <c>AddServiceDefaults()</c>, the host's own among them. The host's host filtering answers
-/// 400 to a request for a host it does not serve; behind it, that request would leave no START or END entry.
-/// Board's filters keep the order they are added in.
+/// Puts Board's startup filters, in the order added, in front of those registered before <c>AddServiceDefaults()</c>:
+/// behind the host's own host filtering, a request it answers 400 would leave no START or END entry.
 /// </summary>
 internal sealed class OutermostStartupFilters(IServiceCollection services)
 {

@@ -3,12 +3,9 @@ using System.Text;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Produces a loggable query string: every value is replaced by REDACTED unless its key is one the configuration
-/// allows (compared after percent-decoding, without case, exactly). Secrets travel under any name (<c>pwd</c>,
-/// <c>jwt</c>, <c>user[password]</c>) and inside other values (a <c>ReturnUrl</c> that holds a query), so only
-/// the keys known to be harmless are shown. A part with no '=' is a value with no key and is redacted too; a key
-/// that does not look like a key (long, or with characters other than letters, digits and <c>_ . - [ ]</c>) may
-/// be a value in disguise (<c>token%3Dsecret</c>) and is redacted with it.
+/// Makes a query string loggable: a value shows only under a key the configuration allows, since secrets travel under
+/// any name (<c>pwd</c>, <c>user[password]</c>) and inside other values (a <c>ReturnUrl</c>). A part with no '=' is a
+/// value, and a key that does not look like one may be a value in disguise (<c>token%3Dsecret</c>): both are redacted.
 /// </summary>
 internal sealed class QueryStringRedactor(IReadOnlyCollection<string> allowedKeys)
 {

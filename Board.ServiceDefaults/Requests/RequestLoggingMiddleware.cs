@@ -8,10 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Writes a START entry when a request arrives and an END entry when it leaves, and opens the request context
-/// that is stamped on every record in between. Runs before everything the application adds (see
-/// <see cref="OutermostStartupFilters"/>), after only the trusted forwarded headers (<see cref="TrustedProxies"/>), so
-/// it times everything and sees the client and the status the client gets.
+/// Writes a request's START and END entries and opens the request context stamped on every record in between. Runs
+/// outside all but the trusted forwarded headers (<see cref="OutermostStartupFilters"/>), so it times everything and
+/// sees the client and the status the client gets.
 /// </summary>
 internal sealed class RequestLoggingMiddleware(
     RequestDelegate next,
@@ -25,8 +24,7 @@ internal sealed class RequestLoggingMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         var start = Stopwatch.GetTimestamp();
-        // Forwarded headers from a trusted proxy were applied before this middleware (TrustedProxies); the peer
-        // stays what the socket said.
+        // A trusted proxy's forwarded headers are applied already (TrustedProxies); the peer is what the socket said.
         var client = AddressOf(context.Connection.RemoteIpAddress);
         var peer = context.Features.Get<SocketPeerFeature>() is { } socket ? AddressOf(socket.Address) : client;
 
@@ -61,9 +59,8 @@ internal sealed class RequestLoggingMiddleware(
         }
         catch (Exception ex)
         {
-            // Logged once, by the END entry below, and rethrown: the server answers 500 (or aborts a started
-            // response) and the hosting layer hands the exception to the span and to http.server.request.duration's
-            // error.type, as they would without Board.
+            // Logged once, by the END entry, and rethrown: the server answers 500 and the hosting layer gives the
+            // exception to the span and to http.server.request.duration's error.type, as without Board.
             exception = ex;
             unhandled = true;
             throw;
@@ -93,7 +90,7 @@ internal sealed class RequestLoggingMiddleware(
                 LogCompleted(context, requestContext, status, durationMs, context.RequestAborted.IsCancellationRequested, exception);
             }
 
-            // Held records not written with a failed END entry are discarded: nothing of them is written.
+            // Held records a failed END entry did not write are discarded.
             requestContext.Held?.Close();
         }
     }

@@ -6,14 +6,12 @@ using Microsoft.AspNetCore.Routing;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Remembers the first routing decision of a request. Error and status-code pages re-execute a request (routing it
-/// again, to the error page), and <c>http.route</c> must name the route the client asked for, not the page that
-/// rendered the error: the first endpoint set, or none when routing found no match before the re-execution.
+/// Keeps a request's first routing decision, so that <c>http.route</c> names the route the client asked for, not the
+/// error or status-code page a re-execution routed to.
 /// </summary>
 /// <remarks>
-/// The route's text is made here, on the request's thread, when routing decides, and read as one reference: a record
-/// written by work on another thread reads it without touching the HttpContext, which is neither thread-safe nor
-/// the request's once it has ended.
+/// Note: the route's text is made on the request's thread when routing decides, and read as one reference, so a record
+/// written on another thread never touches the HttpContext, which is not thread-safe nor the request's once it ended.
 /// </remarks>
 internal sealed class RoutedEndpointFeature(IFeatureCollection features, Endpoint? initial) : IEndpointFeature
 {

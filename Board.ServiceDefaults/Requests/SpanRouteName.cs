@@ -5,11 +5,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Names the server span after the route its END entry logs (<see cref="RoutedEndpointFeature"/>), so that a user can
-/// go from a span to its records by <c>http.route</c> and back. The ASP.NET Core instrumentation takes the raw template
-/// of the last endpoint instead: "Index" for the root page, "b/{slug}" without its '/', and for a re-executed error
-/// page that page's own template. As the semantic conventions say, a request that no route matched (a static file,
-/// a 404) is named by its method alone and has no <c>http.route</c>.
+/// Names the server span after the route its END entry logs (<see cref="RoutedEndpointFeature"/>), so a span and its
+/// records share <c>http.route</c>; the instrumentation takes the last endpoint's raw template ("Index", "b/{slug}", a
+/// re-executed error page's). As the conventions say, a request no route matched is named by its method alone.
 /// </summary>
 internal static class SpanRouteName
 {

@@ -5,11 +5,9 @@ using Microsoft.AspNetCore.Http;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// The query rule of the logs applied to traces: the instrumentation's own redaction keeps a part with no '=' and
-/// can be switched off by a variable, so the span's <c>url.query</c> and <c>url.full</c> are written by the same
-/// <see cref="QueryStringRedactor"/> as <c>url.query</c> in the START entry. <c>server.address</c> is the host as the
-/// client sent it, as in the START entry (see <see cref="RequestHost"/>). The client's texts are cut at the bound the
-/// records are cut at (<see cref="LoggingOptions.MaxValueLength"/>), so a span and its records agree.
+/// Makes a span's URL fields agree with the START entry's: the same <see cref="QueryStringRedactor"/> (the
+/// instrumentation's own keeps a part with no '=' and can be switched off by a variable), the same
+/// <see cref="RequestHost"/>, the same cut at <see cref="LoggingOptions.MaxValueLength"/>.
 /// </summary>
 internal sealed class TraceUrls(QueryStringRedactor redactor, int maxLength)
 {

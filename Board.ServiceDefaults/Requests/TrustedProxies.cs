@@ -9,10 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Believes <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> from the proxies in <see cref="TrustedProxyOptions"/>
-/// only: with none configured there is no forwarded-headers handling at all, and a header from any peer is ignored.
-/// Applied first in the pipeline (see <see cref="OutermostStartupFilters"/>) whenever configured, whether or not Board
-/// logs: the client address and the scheme that cookies and redirects depend on must not change with a logging switch.
+/// Believes <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> only from the proxies in
+/// <see cref="TrustedProxyOptions"/>. Applied whether or not Board logs: the client address and the scheme that cookies
+/// and redirects depend on must not change with a logging switch.
 /// </summary>
 internal static class TrustedProxies
 {
@@ -42,9 +41,8 @@ internal static class TrustedProxies
     public static bool IsConfigured(TrustedProxyOptions options) => options.KnownProxies.Count > 0 || options.KnownNetworks.Count > 0;
 
     /// <summary>
-    /// Whether <paramref name="address"/>, a connection's own remote address, is one of the proxies in
-    /// <paramref name="forwarded"/>, compared as <see cref="ForwardedHeadersMiddleware"/> compares it (an IPv4 address
-    /// mapped to IPv6 matches its IPv4 form).
+    /// Whether a connection's own remote address is one of the proxies, compared as
+    /// <see cref="ForwardedHeadersMiddleware"/> compares it (an IPv4 address mapped to IPv6 matches its IPv4 form).
     /// </summary>
     public static bool IsTrusted(ForwardedHeadersOptions forwarded, IPAddress? address)
     {

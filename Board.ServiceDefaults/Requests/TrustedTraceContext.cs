@@ -7,13 +7,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Board.ServiceDefaults.Requests;
 
 /// <summary>
-/// Incoming trace context is believed only from the proxies <see cref="TrustedProxyOptions"/> names: from any other
-/// peer its headers are removed before the request's activity starts, so the request starts a trace of its own and a
-/// client cannot choose its trace id, join a known trace, or unsample itself. Two readers take these headers from the
-/// request, the hosting layer (its DistributedContextPropagator) and OpenTelemetry's ASP.NET Core instrumentation (its
-/// default propagator); both read the HttpContext that <see cref="IHttpContextFactory"/> has just created, before any
-/// middleware runs, so the factory is the one point in front of both.
+/// Removes trace context headers from a peer that is not a proxy <see cref="TrustedProxyOptions"/> names, so a client
+/// cannot choose its trace id, join a known trace, or unsample itself.
 /// </summary>
+/// <remarks>
+/// Note: the hosting layer and OpenTelemetry's instrumentation both read these headers from the HttpContext just
+/// created, before any middleware: <see cref="IHttpContextFactory"/> is the one point in front of both.
+/// </remarks>
 internal static class TrustedTraceContext
 {
     // W3C Trace Context and Baggage, and the hierarchical Request-Id and Correlation-Context that .NET's legacy

@@ -4,9 +4,8 @@ using OpenTelemetry.Resources;
 namespace Board.ServiceDefaults.Resources;
 
 /// <summary>
-/// Who is writing: the host and the process, under their OpenTelemetry names. Board's own: the
-/// OpenTelemetry.Resources.Host and .Process packages are not served on the project's package feed
-/// (docs/logging.md, "Resource").
+/// The host and the process under their OpenTelemetry names; Board's own, as the contrib packages are not on the
+/// package feed (docs/logging.md, "Resource: who is writing").
 /// </summary>
 internal sealed class HostResourceDetector : IResourceDetector
 {

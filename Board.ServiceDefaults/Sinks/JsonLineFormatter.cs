@@ -12,12 +12,8 @@ using OpenTelemetry.Resources;
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// Writes one record as one JSON object on one line (the schema is in docs/logging.md) with System.Text.Json's
-/// <see cref="Utf8JsonWriter"/>: the fixed fields, the record's attributes flattened under their own names, then the
-/// resource attributes chosen in <see cref="JsonLineOptions.ResourceAttributes"/>. Fields named in
-/// <see cref="JsonLineOptions.OmitFields"/> are left out. Whatever a value holds (CR/LF, quotes, NUL, lone
-/// surrogates, 64 KB) the line stays valid JSON and under <see cref="JsonLineOptions.MaxLineBytes"/>: long values are
-/// cut with a marker.
+/// Writes a record as one JSON line; the fields and what the line guarantees whatever a value holds are in
+/// docs/logging.md, "The JSON line schema".
 /// </summary>
 /// <remarks>
 /// Note: one instance per exporter, used by its one export thread at a time (see <see cref="StdoutExporter"/>), so the

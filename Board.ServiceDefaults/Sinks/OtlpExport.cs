@@ -5,18 +5,16 @@ using OpenTelemetry.Logs;
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// OTLP is on wherever the standard variables say so, exactly as Aspire and the OpenTelemetry specification set
-/// them: OTEL_EXPORTER_OTLP_ENDPOINT for every signal, or OTEL_EXPORTER_OTLP_{SIGNAL}_ENDPOINT for one. Protocol,
-/// headers and timeout are read by the OpenTelemetry exporter itself from the same configuration.
+/// OTLP export as the specification's variables (which Aspire sets) configure it; the exporter itself reads the
+/// protocol, headers and timeout.
 /// </summary>
 internal static class OtlpExport
 {
     public const string RetryVariable = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
 
     /// <summary>
-    /// The SDK does not retry a failed export unless OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY says so, and then loses
-    /// every record of a collector restart. Board retries in memory by default (the exporters read the variable from
-    /// the application's configuration); a variable that is set, even to disk, is left to the SDK.
+    /// Without OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY the SDK does not retry, and a collector restart loses its records,
+    /// so Otlp:Retry sets it to in_memory in the configuration the exporters read; a variable that is set stays.
     /// </summary>
     public static void ApplyRetryDefault(IConfigurationManager configuration, OtlpSinkOptions options)
     {
@@ -27,17 +25,11 @@ internal static class OtlpExport
     }
 
     /// <summary>
-    /// The exporter options for one signal (LOGS, TRACES or METRICS):
-    /// <list type="bullet">
-    /// <item>AddOtlpExporter reads only the shared OTEL_EXPORTER_OTLP_* variables, so the signal's own endpoint
-    /// variable is applied here, as the full URL the specification says it is.</item>
-    /// <item>In a hosted app the SDK takes an http/protobuf exporter's HttpClient from IHttpClientFactory, which gives
-    /// it whatever ConfigureHttpClientDefaults adds for the application's own calls (here the standard resilience
-    /// handler and service discovery: a second layer of retries and time-outs around the exporter's own) and ties it
-    /// to the factory's lifetime, so the last batch, exported while the host is disposed, is lost. The exporter gets
-    /// a client of its own instead, unless a client certificate or CA is configured, for which the SDK builds its own
-    /// secure client.</item>
-    /// </list>
+    /// The exporter options for one signal (LOGS, TRACES or METRICS). AddOtlpExporter reads only the shared variables,
+    /// so the signal's own endpoint (a full URL) is applied here. The exporter gets an HttpClient of its own: the one a
+    /// hosted SDK takes from IHttpClientFactory carries ConfigureHttpClientDefaults' resilience handler (retries around
+    /// the exporter's own) and dies with the factory, losing the batch exported while the host is disposed. With a
+    /// client certificate or CA configured, the SDK builds its own secure client instead.
     /// </summary>
     public static Action<OtlpExporterOptions> ForSignal(IConfiguration configuration, string signal)
     {
@@ -78,9 +70,8 @@ internal static class OtlpExport
         !string.IsNullOrWhiteSpace(configuration[$"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"]);
 
     /// <summary>
-    /// The SDK's defaults (a queue of 2048 records, exported every 5 s) drop records at a few thousand requests per
-    /// second; Board's defaults queue 32 times as many and export every second. An OTEL_BLRP_* variable, when set,
-    /// still wins.
+    /// Board's batch options, because the SDK's defaults (2048 records, every 5 s) drop records at a few thousand
+    /// requests per second. An OTEL_BLRP_* variable, when set, still wins.
     /// </summary>
     public static void ConfigureBatch(LogRecordExportProcessorOptions processor, OtlpSinkOptions options, IConfiguration configuration)
     {

@@ -6,17 +6,14 @@ using OpenTelemetry.Resources;
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// The stdout fallback of OTLP log export (<c>StructuredLogging:Console:Fallback</c>): a record the OTLP batch
-/// processor cannot queue (its queue is full, or it has shut down) is written to stdout at once, on the thread that
-/// logged it, marked <c>log.fallback: true</c>, and counted; a line that cannot be written is counted as lost.
+/// Writes a record the OTLP batch processor cannot queue to stdout, on the logging thread
+/// (<c>StructuredLogging:Console:Fallback</c>; see docs/reliability.md, "The stdout fallback").
 /// </summary>
 /// <remarks>
-/// Note: this processor runs just before the OTLP batch processor and marks the thread with the record it passes on
-/// (<see cref="DroppedRecordCounter.Queueing(OtlpFallback, LogRecord)"/>); the SDK reports a record it cannot queue in a
-/// measurement on that thread, while the record is still the logger's. The mark is replaced by the next record's and
-/// not cleared: with the fallback on, the OTLP processor is the only batch processor, so no other measurement reads it.
-/// Note: a batch whose export fails is not visible here (the SDK hands an exporter's result no records); it is kept
-/// by the exporter's retry (see docs/reliability.md).
+/// Note: runs just before the OTLP batch processor and marks the thread with the record it passes on, since the SDK
+/// reports a record it cannot queue only in a measurement on that thread; a queued record's mark stays, as no other
+/// batch processor runs with the fallback on. A batch whose export fails never reaches here: the SDK hands an
+/// exporter's result no records.
 /// </remarks>
 internal sealed class OtlpFallback(Stream output, Func<Resource, ILineFormatter> createFormatter) : BaseProcessor<LogRecord>
 {

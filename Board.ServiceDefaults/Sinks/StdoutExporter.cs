@@ -6,13 +6,12 @@ using OpenTelemetry.Resources;
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// The stdout sink, as an OpenTelemetry exporter run by the SDK's batch processor (<see cref="StdoutProcessor"/>) the
-/// way the OTLP exporter is: each record of a batch is formatted as a line, and the lines go to stdout in few writes.
-/// A record that cannot be formatted, or a write that fails, is counted in <see cref="FailedRecords"/>, never thrown.
+/// The stdout sink, an exporter under the SDK's batch processor (<see cref="StdoutProcessor"/>) as OTLP's is; a record
+/// that cannot be formatted or written is counted in <see cref="FailedRecords"/>, never thrown.
 /// </summary>
 /// <remarks>
-/// Note: the batch processor calls <see cref="Export"/> from one thread at a time (its worker, or the caller of a
-/// flush or shutdown while the worker waits), so the buffer and the formatter need no lock.
+/// Note: the batch processor calls <see cref="Export"/> from one thread at a time (its worker, or a flush or shutdown
+/// while the worker waits), so the buffer and the formatter need no lock.
 /// </remarks>
 internal sealed class StdoutExporter(Stream output, Func<Resource, ILineFormatter> createFormatter) : BaseExporter<LogRecord>
 {
@@ -70,7 +69,6 @@ internal sealed class StdoutExporter(Stream output, Func<Resource, ILineFormatte
         }
         catch (Exception)
         {
-            // A closed or broken stdout: the lines are lost, and counted.
             Interlocked.Add(ref _failedRecords, gathered);
             return false;
         }

@@ -8,9 +8,8 @@ using OpenTelemetry.Logs;
 namespace Board.ServiceDefaults.Sinks;
 
 /// <summary>
-/// The Development console: one readable line per record — time, level, category, message — followed by the
-/// fields the message does not already show, as key=value. Control characters are escaped so a hostile value
-/// cannot start a line of its own; an exception's stack trace follows on indented lines.
+/// The Development console's readable line (docs/logging.md, "Development text"). Control characters are escaped so
+/// a hostile value cannot start a line of its own.
 /// </summary>
 /// <param name="fallback">Marks every line <c>log.fallback=true</c>: the record reached stdout because OTLP could not take it.</param>
 internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter

@@ -6,10 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Board.ServiceDefaults.Requests.Held;
 
 /// <summary>
-/// A record below the level, as it was when it was logged: its fields and scopes copied, its message formatted, its
-/// time and trace context taken then. Replayed as the state of an OpenTelemetry log record, with the marker field
-/// last; <see cref="HeldRecordReplay"/> gives the record back its time and span, and the enrichment reads its scopes
-/// through <see cref="IRecordScopes"/>.
+/// A record below the level as it was when logged (what could change copied then), replayed as a log record's state;
+/// <see cref="HeldRecordReplay"/> gives it back its time and span.
 /// </summary>
 /// <remarks>
 /// Note: immutable once made; one request's buffer may hand it to the writer while another thread logs.

@@ -1,13 +1,12 @@
 namespace Board.ServiceDefaults.Requests.Held;
 
 /// <summary>
-/// The records one request holds back, in the order they were logged. Bounded by records and bytes: past either,
-/// the oldest are let go (the records nearest a failure say most about it), and counted.
+/// The records one request holds back, in order; past its bounds the oldest are let go, and counted: the records
+/// nearest a failure say most about it.
 /// </summary>
 /// <remarks>
-/// Note: a request's records may come from several threads at once (Task.WhenAll); every member takes the lock,
-/// and the order of the list is the order the lock was taken in. After <see cref="Close"/> nothing more is held, so
-/// work that outlives the request neither grows the buffer nor keeps its bytes from the budget.
+/// Note: a request may log from several threads at once (Task.WhenAll), so every member takes the lock and the order
+/// is the lock's. After <see cref="Close"/> nothing is held, so work outliving the request takes no budget.
 /// </remarks>
 internal sealed class HeldRecordBuffer(HeldRecordsOptions options, HeldRecordBudget budget)
 {
