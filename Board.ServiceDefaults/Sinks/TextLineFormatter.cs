@@ -48,8 +48,9 @@ internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter
                 continue;
             }
 
-            text.Append(first ? "  {" : ", ").Append(key).Append('=');
-            AppendEscaped(text, value is null ? "null" : TextSanitizer.TextOf(value));
+            // A key can be a client's too (a dictionary scope's): escaped like the value.
+            AppendEscaped(text.Append(first ? "  {" : ", "), key);
+            AppendEscaped(text.Append('='), value is null ? "null" : TextSanitizer.TextOf(value));
             first = false;
         }
 

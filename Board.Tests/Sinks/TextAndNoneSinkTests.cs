@@ -24,6 +24,21 @@ public sealed class TextAndNoneSinkTests
     }
 
     [Fact]
+    public void Text_escapes_a_field_name_as_it_escapes_a_value()
+    {
+        // A dictionary scope's keys can come from a client (a form's field names, a header's name).
+        using var harness = new LoggingHarness(Text());
+        using (harness.Logger.BeginScope(new Dictionary<string, object?> { ["forged\nwarn Board: admin logged in\u0007"] = 1 }))
+        {
+            harness.Logger.LogInformation("Saved");
+        }
+
+        harness.Flush();
+        var line = Assert.Single(harness.Stdout.Lines);
+        Assert.Contains(@"forged\nwarn Board: admin logged in\u0007=1", line);
+    }
+
+    [Fact]
     public void Text_does_not_repeat_placeholders_of_the_message_in_the_tail()
     {
         using var harness = new LoggingHarness(Text());
