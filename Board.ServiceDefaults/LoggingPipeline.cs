@@ -126,7 +126,7 @@ internal static class LoggingPipeline
             });
 
         // The END entry logs a request's exception; the exception handler's own entry for it would repeat it.
-        var leaveOutRepeated = options.Requests.Enabled && configuration[$"Logging:LogLevel:{RepeatedUnhandledExceptionFilter.Category}"] is null;
+        var leaveOutRepeated = configuration[$"Logging:LogLevel:{RepeatedUnhandledExceptionFilter.Category}"] is null;
         SafeFormattingLoggerProvider.Guard(services, leaveOutRepeated ? RepeatedUnhandledExceptionFilter.Apply : null);
     }
 }

@@ -6,7 +6,8 @@ namespace Board.ServiceDefaults.Requests;
 /// Leaves out the exception handler middleware's "unhandled exception" entry: the request's END entry carries the
 /// same exception, taken from <c>IExceptionHandlerFeature</c>, so it would be logged twice. The middleware's other
 /// entries stay, among them the one that says the error handler itself threw, which no other record carries.
-/// Only while the request entries are on: without an END entry, the middleware's entry is the one that logs it.
+/// Only where the request's END entry is written with the exception (request logging on, its level enabled): else
+/// the middleware's entry is the one that logs it.
 /// </summary>
 internal sealed class RepeatedUnhandledExceptionFilter(ILogger inner) : ILogger
 {
@@ -24,7 +25,7 @@ internal sealed class RepeatedUnhandledExceptionFilter(ILogger inner) : ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (eventId.Id != UnhandledExceptionEventId)
+        if (eventId.Id != UnhandledExceptionEventId || RequestLogContext.Current is not { EndLogsException: true })
         {
             inner.Log(logLevel, eventId, state, exception, formatter);
         }

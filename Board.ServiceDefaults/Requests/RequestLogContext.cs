@@ -25,6 +25,9 @@ internal sealed class RequestLogContext(HttpContext httpContext, string clientAd
     /// <summary>The records below the level this request holds back (see <see cref="Held.HeldRecordRequests"/>); null when that is off.</summary>
     public Held.HeldRecordBuffer? Held { get; init; }
 
+    /// <summary>Whether the END entry is written at the level of a request that threw, with the exception on it.</summary>
+    public bool EndLogsException { get; init; }
+
     /// <summary>The route template once routing has chosen an endpoint; null before (see <see cref="RoutedEndpointFeature"/>).</summary>
     public string? Route => endpoint.Route;
 }

@@ -30,7 +30,11 @@ internal sealed class RequestLoggingMiddleware(
 
         var endpoint = new RoutedEndpointFeature(context.Features, context.Features.Get<IEndpointFeature>()?.Endpoint);
         context.Features.Set<IEndpointFeature>(endpoint);
-        var requestContext = new RequestLogContext(context, client, endpoint) { Held = heldRecords?.Open() };
+        var requestContext = new RequestLogContext(context, client, endpoint)
+        {
+            Held = heldRecords?.Open(),
+            EndLogsException = _logger.IsEnabled(settings.ExceptionLevel),
+        };
         RequestLogContext.Current = requestContext;
 
         var excluded = settings.IsExcluded(context.Request.Path);

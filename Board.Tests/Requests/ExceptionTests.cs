@@ -164,8 +164,10 @@ public sealed class ExceptionTests
         Assert.Equal("System.ArgumentException", end["exception.type"]);
     }
 
-    [Fact]
-    public async Task Without_request_entries_the_exception_handlers_own_entry_is_the_one_that_logs_the_exception()
+    [Theory]
+    [InlineData("StructuredLogging:Requests:Enabled", "false")]
+    [InlineData("Logging:LogLevel:Board.Requests", "None")]
+    public async Task Without_an_end_entry_the_exception_handlers_own_entry_is_the_one_that_logs_the_exception(string key, string value)
     {
         // No END entry repeats it, so the handler middleware's "unhandled exception" entry must stay.
         await using var app = await TestWebApp.StartAsync(
@@ -174,7 +176,7 @@ public sealed class ExceptionTests
                 a.MapGet("/throws", string () => throw new ArgumentException("bad thing"));
                 a.MapGet("/error", () => Results.Text("sorry", statusCode: 500));
             },
-            settings: new Dictionary<string, string?> { ["StructuredLogging:Requests:Enabled"] = "false" },
+            settings: new Dictionary<string, string?> { [key] = value },
             beforeMap: a => a.UseExceptionHandler("/error"));
         using var client = app.CreateClient();
 
