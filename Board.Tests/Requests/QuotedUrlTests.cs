@@ -23,6 +23,7 @@ public sealed class QuotedUrlTests
     [InlineData("/it's?token=" + Canary, "/it's?token=REDACTED")]
     [InlineData("/a#b?token=" + Canary, "/a#b?token=REDACTED")]
     [InlineData("https://board.example/my board?token=" + Canary, "https://board.example/my board?token=REDACTED")]
+    [InlineData("[/x?token=" + Canary + "]", "[/x?token=REDACTED]")]
     public void A_url_in_a_message_or_a_field_keeps_only_allowed_values(string url, string expected)
     {
         using var harness = new LoggingHarness();
