@@ -27,9 +27,10 @@ internal sealed class TraceUrls(QueryStringRedactor redactor, int maxLength)
             activity.SetTag("server.address", RecordText.Bound(host, maxLength));
         }
 
-        if (request.QueryString.HasValue)
+        // A bare "?" is no query.
+        if (redactor.Redact(request.QueryString.Value) is { } query)
         {
-            activity.SetTag("url.query", RecordText.Bound(redactor.Redact(request.QueryString.Value)!, maxLength));
+            activity.SetTag("url.query", RecordText.Bound(query, maxLength));
         }
     }
 

@@ -103,6 +103,20 @@ public sealed class ValueBoundTests
         Assert.Equal(logged, spanQuery);
     }
 
+    [Fact]
+    public void A_bare_question_mark_gives_the_span_no_query_and_the_enrich_hook_does_not_throw()
+    {
+        // "GET /x?" has a query string of "?" alone, which the redactor gives back as no query.
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Path = "/x";
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?");
+        using var activity = new Activity("test");
+
+        new Board.ServiceDefaults.Requests.TraceUrls(new Board.ServiceDefaults.Requests.QueryStringRedactor(["p"]), Bound).OnIncoming(activity, context.Request);
+
+        Assert.Null(activity.GetTagItem("url.query"));
+    }
+
     // Every test's server spans pass the listener: only those of this test's path are kept.
     private static ActivityListener Spans(ConcurrentBag<Activity> spans, string pathPrefix)
     {
