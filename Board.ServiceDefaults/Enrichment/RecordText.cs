@@ -109,7 +109,8 @@ internal sealed partial class RecordText(QueryStringRedactor queries, int maxLen
         type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(DateTime) || type == typeof(DateTimeOffset)
         || type == typeof(TimeSpan) || type == typeof(Guid) || type == typeof(DateOnly) || type == typeof(TimeOnly);
 
-    // A '?' that ends a path ("/x", "https://host/x", "~/x") and the query after it, up to white space or a quote.
-    [GeneratedRegex(@"(?<=(?:^|[\s""'(=:,;])(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#""']*)?~?/[^\s?#""']*)\?(?<query>[^\s#""']*[^\s#""'.,;:!)\]])", RegexOptions.CultureInvariant)]
+    // A '?' that ends a path ("/x", "https://host/x", "~/x"; decoded, as Request.Path and Uri.ToString() give it, a
+    // path may hold a space, a quote or a '#') and the query after it, up to white space or a quote.
+    [GeneratedRegex(@"(?<=(?:^|[\s""'(=:,;\[<{|])(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#""']*)?~?/[^?\r\n]*)\?(?<query>[^\s#""']*[^\s#""'.,;:!)\]])", RegexOptions.CultureInvariant)]
     private static partial Regex QuotedQuery();
 }

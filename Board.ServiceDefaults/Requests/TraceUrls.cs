@@ -7,13 +7,14 @@ namespace Board.ServiceDefaults.Requests;
 /// <summary>
 /// Makes a span's URL fields agree with the START entry's: the same <see cref="QueryStringRedactor"/> (the
 /// instrumentation's own keeps a part with no '=' and can be switched off by a variable), the same
-/// <see cref="RequestHost"/>, the same cut at <see cref="LoggingOptions.MaxValueLength"/>.
+/// <see cref="RequestHost"/>, the same cut at <see cref="LoggingOptions.MaxValueLength"/> for every text the client chose.
 /// </summary>
 internal sealed class TraceUrls(QueryStringRedactor redactor, int maxLength)
 {
     public void OnIncoming(Activity activity, HttpRequest request)
     {
-        foreach (var key in (ReadOnlySpan<string>)["url.path", "user_agent.original"])
+        // The client's texts the instrumentation writes; http.request.method_original holds a method it does not know.
+        foreach (var key in (ReadOnlySpan<string>)["url.path", "user_agent.original", "http.request.method_original"])
         {
             if (activity.GetTagItem(key) is string { } text && text.Length > maxLength)
             {
@@ -23,12 +24,13 @@ internal sealed class TraceUrls(QueryStringRedactor redactor, int maxLength)
 
         if (RequestHost.ServerAddress(request) is { } host)
         {
-            activity.SetTag("server.address", host);
+            activity.SetTag("server.address", RecordText.Bound(host, maxLength));
         }
 
-        if (request.QueryString.HasValue)
+        // A bare "?" is no query.
+        if (redactor.Redact(request.QueryString.Value) is { } query)
         {
-            activity.SetTag("url.query", RecordText.Bound(redactor.Redact(request.QueryString.Value)!, maxLength));
+            activity.SetTag("url.query", RecordText.Bound(query, maxLength));
         }
     }
 

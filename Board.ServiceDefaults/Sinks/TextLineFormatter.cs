@@ -64,7 +64,9 @@ internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter
         {
             foreach (var line in stackTrace.Split('\n'))
             {
-                text.Append("    ").Append(line.TrimEnd('\r')).Append('\n');
+                // The exception's message is in it, and may quote what a client sent.
+                AppendEscaped(text.Append("    "), line.TrimEnd('\r'));
+                text.Append('\n');
             }
         }
 
@@ -106,7 +108,8 @@ internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter
                 case '\t':
                     text.Append("\\t");
                     break;
-                case < ' ' or '\u007f':
+                // The C0 and C1 controls, DEL, and the separators some readers take for a line break.
+                case < ' ' or >= '\u007f' and <= '\u009f' or '\u2028' or '\u2029':
                     text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     break;
                 default:

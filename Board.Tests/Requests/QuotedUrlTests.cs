@@ -17,6 +17,13 @@ public sealed class QuotedUrlTests
     [InlineData("/\u00e9?token=" + Canary, "/\u00e9?token=REDACTED")]
     [InlineData("https://board.example/b/news?page=2&token=" + Canary, "https://board.example/b/news?page=2&token=REDACTED")]
     [InlineData("~/Account/Login?ReturnUrl=%2F" + Canary, "~/Account/Login?ReturnUrl=REDACTED")]
+    // A path as Request.Path decodes it (the cookie handler's ReturnUrl for /a%20b, /it%27s, /a%23b), or as
+    // Uri.ToString() writes it, may hold a space, a quote or a '#'.
+    [InlineData("/a b?token=" + Canary, "/a b?token=REDACTED")]
+    [InlineData("/it's?token=" + Canary, "/it's?token=REDACTED")]
+    [InlineData("/a#b?token=" + Canary, "/a#b?token=REDACTED")]
+    [InlineData("https://board.example/my board?token=" + Canary, "https://board.example/my board?token=REDACTED")]
+    [InlineData("[/x?token=" + Canary + "]", "[/x?token=REDACTED]")]
     public void A_url_in_a_message_or_a_field_keeps_only_allowed_values(string url, string expected)
     {
         using var harness = new LoggingHarness();

@@ -43,6 +43,49 @@ public sealed class ValueBoundTests
     }
 
     [Fact]
+    public async Task A_long_host_and_a_long_unknown_method_are_cut_in_the_span_as_in_the_record()
+    {
+        // Kestrel takes a Host of any length within its header limits, and any token as a method; the instrumentation
+        // keeps an unknown method in http.request.method_original.
+        await using var app = await TestWebApp.StartAsync(a => a.Map("/long-host", () => "ok"), kestrel: true);
+        using var client = app.CreateClient();
+        foreach (var request in new[]
+        {
+            $"GET /long-host HTTP/1.1\r\nHost: {new string('h', 5000)}CANARY-HOST\r\nConnection: close\r\n\r\n",
+            $"{new string('M', 5000)}CANARYMETHOD /long-host HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        })
+        {
+            using var socket = new System.Net.Sockets.TcpClient();
+            await socket.ConnectAsync(client.BaseAddress!.Host, client.BaseAddress.Port);
+            var stream = socket.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+            using var reader = new StreamReader(stream);
+            Assert.Equal("HTTP/1.1 200 OK", await reader.ReadLineAsync());
+            await reader.ReadToEndAsync();
+        }
+
+        var records = app.Records().Where(r => r.EventName == "RequestStarted").ToList();
+        Assert.Equal(2, records.Count);
+        Assert.Equal(Bound, ((string)records[0]["server.address"]!).Length);
+        Assert.Equal(Bound, ((string)records[1]["http.request.method"]!).Length);
+        List<Activity> spans;
+        lock (app.Spans)
+        {
+            spans = [.. app.Spans.Where(s => s.GetTagItem("url.path") as string == "/long-host")];
+        }
+
+        Assert.Equal(2, spans.Count);
+        foreach (var span in spans)
+        {
+            Assert.All(span.TagObjects, tag => Assert.True(tag.Value is not string text || text.Length <= Bound, $"{tag.Key} is {(tag.Value as string)?.Length} characters"));
+            Assert.DoesNotContain("CANARY", span.DisplayName, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(records[0]["server.address"], spans.Single(s => s.GetTagItem("http.request.method") as string == "GET").GetTagItem("server.address"));
+        Assert.Equal(records[1]["http.request.method"], spans.Single(s => s.GetTagItem("http.request.method") as string == "_OTHER").GetTagItem("http.request.method_original"));
+    }
+
+    [Fact]
     public async Task A_query_of_empty_pairs_is_not_made_longer_and_stays_within_the_bound()
     {
         var spans = new ConcurrentBag<Activity>();
@@ -58,6 +101,20 @@ public sealed class ValueBoundTests
         Assert.StartsWith("=&=&", logged);
         var spanQuery = (string)Assert.Single(spans).GetTagItem("url.query")!;
         Assert.Equal(logged, spanQuery);
+    }
+
+    [Fact]
+    public void A_bare_question_mark_gives_the_span_no_query_and_the_enrich_hook_does_not_throw()
+    {
+        // "GET /x?" has a query string of "?" alone, which the redactor gives back as no query.
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Path = "/x";
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?");
+        using var activity = new Activity("test");
+
+        new Board.ServiceDefaults.Requests.TraceUrls(new Board.ServiceDefaults.Requests.QueryStringRedactor(["p"]), Bound).OnIncoming(activity, context.Request);
+
+        Assert.Null(activity.GetTagItem("url.query"));
     }
 
     // Every test's server spans pass the listener: only those of this test's path are kept.

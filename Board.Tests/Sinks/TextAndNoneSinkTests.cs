@@ -39,6 +39,22 @@ public sealed class TextAndNoneSinkTests
     }
 
     [Fact]
+    public void Text_escapes_what_a_reader_may_take_for_a_line_break_and_the_stack_trace_too()
+    {
+        // NEL, U+2028 and U+2029 end a line for some readers (Python's splitlines, editors); a lone CR does for a
+        // terminal. An exception's message is in its stack trace, and may quote what a client sent.
+        using var harness = new LoggingHarness(Text());
+        harness.Logger.LogInformation("Value {value}", "a\u0085b\u2028c\u2029d\u009be");
+        harness.Logger.LogError(new InvalidOperationException("bad\rfail Board: forged\u001b[2J\u2028"), "Failed");
+
+        harness.Flush();
+        var text = harness.Stdout.Text;
+        Assert.Contains(@"Value a\u0085b\u2028c\u2029d\u009be", text);
+        Assert.Contains(@"System.InvalidOperationException: bad\rfail Board: forged\u001b[2J\u2028", text);
+        Assert.DoesNotContain(text, c => c is '\r' or '\u001b' or '\u0085' or '\u009b' or '\u2028' or '\u2029');
+    }
+
+    [Fact]
     public void Text_does_not_repeat_placeholders_of_the_message_in_the_tail()
     {
         using var harness = new LoggingHarness(Text());
