@@ -201,6 +201,12 @@ public sealed class TrustedProxyOptions
 
     /// <summary>How many proxy hops are unwound. 1 behind a single load balancer.</summary>
     public int ForwardLimit { get; set; } = 1;
+
+    /// <summary>
+    /// Whether these proxies' trace context (traceparent, tracestate, baggage) is believed. False behind a proxy that
+    /// passes its clients' headers on, such as an internet-facing load balancer: a client could choose its trace id.
+    /// </summary>
+    public bool TrustTraceContext { get; set; } = true;
 }
 
 public enum RedactionMode

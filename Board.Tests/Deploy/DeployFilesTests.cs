@@ -99,13 +99,16 @@ public sealed class DeployFilesTests
     }
 
     [Fact]
-    public void The_app_takes_its_log_hash_key_from_a_secret_and_trusts_only_the_load_balancer_network()
+    public void The_app_takes_its_log_hash_key_from_a_secret_and_trusts_the_load_balancer_network_for_addresses_only()
     {
         var secret = Assert.Single(Container("board-web").GetProperty("secrets").EnumerateArray());
         Assert.Equal("StructuredLogging__Redaction__HashKey", secret.GetProperty("name").GetString());
         var app = EnvironmentOf("board-web");
         Assert.DoesNotContain(app.Keys, k => k.Contains("HashKey", StringComparison.Ordinal));
         Assert.Equal("<VPC_CIDR>", app["StructuredLogging__ForwardedHeaders__KnownNetworks__0"]);
+
+        // The internet-facing ALB passes its clients' traceparent on: believed, a client would choose its trace id.
+        Assert.Equal("false", app["StructuredLogging__ForwardedHeaders__TrustTraceContext"]);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed class TraceContextTests
     private const string ChosenTraceId = "0af7651916cd43dd8448eb211c80319c";
     private const string ChosenSpanId = "b7ad6b7169203331";
     private const string Proxy = "10.0.0.5";
+    private const string ForwardedClient = "203.0.113.9";
 
     private static readonly Dictionary<string, string?> s_trustsProxy = new() { ["StructuredLogging:ForwardedHeaders:KnownProxies:0"] = Proxy };
 
@@ -53,6 +54,21 @@ public sealed class TraceContextTests
         Assert.Equal("chosen|chosen", body);
     }
 
+    [Fact]
+    public async Task A_trusted_proxy_that_passes_its_clients_headers_on_is_believed_for_the_client_address_only()
+    {
+        // An internet-facing load balancer: its X-Forwarded-For names the client, its traceparent is the client's.
+        await using var app = await StartAsync(new(s_trustsProxy) { ["StructuredLogging:ForwardedHeaders:TrustTraceContext"] = "false" });
+
+        var (start, span, body) = await SendAsync(app, Proxy);
+
+        Assert.Equal(ForwardedClient, start["client.address"]);
+        Assert.NotEqual(ChosenTraceId, start.TraceId);
+        Assert.NotEqual(ChosenTraceId, span.TraceId.ToHexString());
+        Assert.Equal(default, span.ParentSpanId);
+        Assert.Equal("|", body);
+    }
+
     private static Task<TestWebApp> StartAsync(Dictionary<string, string?>? settings) =>
         TestWebApp.StartAsync(
             a => a.MapGet("/traced", () => $"{Activity.Current?.GetBaggageItem("k")}|{Baggage.GetBaggage("k")}"),
@@ -70,6 +86,7 @@ public sealed class TraceContextTests
             c.Request.Headers["tracestate"] = "vendor=value";
             c.Request.Headers["baggage"] = "k=chosen";
             c.Request.Headers["Request-Id"] = $"00-{ChosenTraceId}-{ChosenSpanId}-01";
+            c.Request.Headers["X-Forwarded-For"] = ForwardedClient;
         });
         using var reader = new StreamReader(context.Response.Body);
         var body = await reader.ReadToEndAsync();
