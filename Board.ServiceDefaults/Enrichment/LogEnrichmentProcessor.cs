@@ -171,6 +171,10 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         for (var i = 0; i < attributes.Count; i++)
         {
             var (key, value) = attributes[i];
+            if (value is Uri uri && data.FormattedMessage is { } shown)
+            {
+                data.FormattedMessage = RecordText.WithEscapedUri(shown, uri);
+            }
 
             // The template is the code's; url.query holds the query already redacted.
             var applied = key switch

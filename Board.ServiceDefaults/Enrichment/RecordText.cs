@@ -83,7 +83,7 @@ internal sealed partial class RecordText(QueryStringRedactor queries, int maxLen
         texts ??= new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
         if (!texts.TryGetValue(value, out var text))
         {
-            text = TextSanitizer.TextOf(value);
+            text = value is Uri uri ? Escaped(uri) : TextSanitizer.TextOf(value);
             texts[value] = text;
         }
 
@@ -99,6 +99,19 @@ internal sealed partial class RecordText(QueryStringRedactor queries, int maxLen
 
         return Bound(text, maxLength);
     }
+
+    /// <summary>
+    /// The message with a Uri's text as it renders there replaced by the Uri's escaped form, as its field is written:
+    /// <see cref="Uri.ToString"/> decodes the query, and a decoded space would end the query before the rule sees it.
+    /// </summary>
+    public static string WithEscapedUri(string message, Uri uri)
+    {
+        var shown = uri.ToString();
+        var escaped = Escaped(uri);
+        return shown.Length > 0 && shown != escaped ? message.Replace(shown, escaped, StringComparison.Ordinal) : message;
+    }
+
+    private static string Escaped(Uri uri) => uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
 
     /// <summary>Cut to <paramref name="maxLength"/> characters, the marker included.</summary>
     public static string Bound(string text, int maxLength) =>

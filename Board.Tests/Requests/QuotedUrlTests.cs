@@ -53,6 +53,36 @@ public sealed class QuotedUrlTests
     }
 
     [Fact]
+    public void A_uri_whose_query_holds_an_encoded_space_is_redacted_in_its_field_and_in_the_message()
+    {
+        // Uri.ToString() decodes %20, and a space ends a quoted query: the Uri is written escaped, in both.
+        using var harness = new LoggingHarness();
+        harness.Logger.LogInformation("Proxying to {Target}", new Uri("http://board.example/x?token=a%20" + Canary + "&page=2"));
+
+        var line = Assert.Single(harness.JsonLines());
+        Assert.Equal("http://board.example/x?token=REDACTED&page=2", line.Text("Target"));
+        Assert.Equal("Proxying to http://board.example/x?token=REDACTED&page=2", line.Text("message"));
+        Assert.DoesNotContain(Canary, harness.Stdout.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_held_record_with_such_a_uri_is_written_without_the_token()
+    {
+        await using var app = await TestWebApp.StartAsync(a => a.MapGet("/fails", (ILoggerFactory loggers) =>
+        {
+            loggers.CreateLogger("Board.Tests.Proxy").LogDebug("Proxying to {Target}", new Uri("http://board.example/x?token=a%20" + Canary));
+            return Results.StatusCode(500);
+        }));
+        using var client = app.CreateClient();
+        using (await client.GetAsync("/fails")) { }
+
+        var held = app.JsonLines().Single("message", "Proxying to http://board.example/x?token=REDACTED");
+        Assert.True(held.GetProperty("log.buffered").GetBoolean());
+        Assert.DoesNotContain(Canary, app.Stdout.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Records(), r => (r.Message ?? "").Contains(Canary, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_held_framework_record_that_quotes_the_redirect_is_written_without_the_token()
     {
         await using var app = await TestWebApp.StartAsync(a => a.MapGet("/fails", (ILoggerFactory loggers) =>

@@ -83,6 +83,18 @@ internal sealed class HeldRecord(
             message = MessageTemplate.Unformatted(fields, typeof(TState), ex);
         }
 
+        // As the enrichment does for a record written at once: the fields are text by now, so it is done here.
+        if (state is IReadOnlyList<KeyValuePair<string, object?>> original)
+        {
+            for (var i = 0; i < original.Count; i++)
+            {
+                if (original[i].Value is Uri uri)
+                {
+                    message = RecordText.WithEscapedUri(message, uri);
+                }
+            }
+        }
+
         bytes += 2 * message.Length;
         return new HeldRecord(category, level, eventId, exception, fields, message, scopes, bytes);
     }
