@@ -31,7 +31,7 @@ internal sealed partial class RecordText(QueryStringRedactor queries, int maxLen
                 return Apply(text);
             case var plain when IsPlainValue(plain.GetType()):
                 return plain;
-            case Array array when IsPlainValue(array.GetType().GetElementType()!):
+            case Array array when array.Length <= MaxSequenceItems && IsPlainValue(array.GetType().GetElementType()!):
                 return array;
             case IEnumerable sequence and not IDictionary:
                 return TextsOf(sequence, renderObjects, ref texts);

@@ -162,6 +162,19 @@ public sealed class HostileValueTests
         Assert.Equal("kept", line.Text("other"));
     }
 
+    [Fact]
+    public void A_long_array_of_numbers_is_cut_at_the_items_a_sequence_keeps_in_every_sink()
+    {
+        using var harness = new LoggingHarness();
+        harness.Logger.LogInformation("Ids {ids}", Enumerable.Range(0, 100_000).ToArray());
+
+        var ids = Assert.Single(Lines(harness)).GetProperty("ids");
+        Assert.Equal(129, ids.GetArrayLength());
+        Assert.Equal("...[truncated]", ids[128].GetString());
+        var exported = Assert.Single(harness.Exported).Attributes!.Single(a => a.Key == "ids").Value;
+        Assert.Equal(129, Assert.IsAssignableFrom<System.Collections.ICollection>(exported).Count);
+    }
+
     private sealed class ThrowingSequence : IEnumerable<int>
     {
         public IEnumerator<int> GetEnumerator()
