@@ -167,14 +167,16 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     // Last, so that it sees every value as the sinks will write it (see RecordText).
     private void ApplyTextRules(LogRecord data, List<KeyValuePair<string, object?>> attributes, bool renderObjects)
     {
+        // Before the values below become text.
+        if (data.FormattedMessage is { } shown)
+        {
+            data.FormattedMessage = RecordText.WithEscapedUris(shown, attributes);
+        }
+
         Dictionary<object, string>? texts = null;
         for (var i = 0; i < attributes.Count; i++)
         {
             var (key, value) = attributes[i];
-            if (value is Uri uri && data.FormattedMessage is { } shown)
-            {
-                data.FormattedMessage = RecordText.WithEscapedUri(shown, uri);
-            }
 
             // The template is the code's; url.query holds the query already redacted.
             var applied = key switch

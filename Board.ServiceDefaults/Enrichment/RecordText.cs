@@ -101,14 +101,21 @@ internal sealed partial class RecordText(QueryStringRedactor queries, int maxLen
     }
 
     /// <summary>
-    /// The message with a Uri's text as it renders there replaced by the Uri's escaped form, as its field is written:
-    /// <see cref="Uri.ToString"/> decodes the query, and a decoded space would end the query before the rule sees it.
+    /// The message with the text of each Uri among <paramref name="fields"/>, as it renders there, replaced by the Uri's
+    /// escaped form, as its field is written: <see cref="Uri.ToString"/> decodes the query, and a decoded space would end
+    /// the query before the rule sees it.
     /// </summary>
-    public static string WithEscapedUri(string message, Uri uri)
+    public static string WithEscapedUris(string message, IReadOnlyList<KeyValuePair<string, object?>> fields)
     {
-        var shown = uri.ToString();
-        var escaped = Escaped(uri);
-        return shown.Length > 0 && shown != escaped ? message.Replace(shown, escaped, StringComparison.Ordinal) : message;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i].Value is Uri uri && uri.ToString() is { Length: > 0 } shown && Escaped(uri) is var escaped && shown != escaped)
+            {
+                message = message.Replace(shown, escaped, StringComparison.Ordinal);
+            }
+        }
+
+        return message;
     }
 
     private static string Escaped(Uri uri) => uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;

@@ -83,16 +83,10 @@ internal sealed class HeldRecord(
             message = MessageTemplate.Unformatted(fields, typeof(TState), ex);
         }
 
-        // As the enrichment does for a record written at once: the fields are text by now, so it is done here.
+        // As the enrichment does for a record written at once; the copied fields are text already, so from the state.
         if (state is IReadOnlyList<KeyValuePair<string, object?>> original)
         {
-            for (var i = 0; i < original.Count; i++)
-            {
-                if (original[i].Value is Uri uri)
-                {
-                    message = RecordText.WithEscapedUri(message, uri);
-                }
-            }
+            message = RecordText.WithEscapedUris(message, original);
         }
 
         bytes += 2 * message.Length;
