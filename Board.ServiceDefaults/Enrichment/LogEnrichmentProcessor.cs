@@ -131,7 +131,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         ApplyTextRules(data, attributes, renderObjects);
     }
 
-    private static void AddScope(object? scope, List<KeyValuePair<string, object?>> attributes, bool renderObjects, ref string? plainScopes)
+    private void AddScope(object? scope, List<KeyValuePair<string, object?>> attributes, bool renderObjects, ref string? plainScopes)
     {
         switch (scope)
         {
@@ -219,12 +219,14 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
         }
     }
 
-    // A field with no value is left out, in every sink alike (OTLP has no null attribute value); a key is written once.
-    private static void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
+    // A field with no value is left out, in every sink alike (OTLP has no null attribute value); a key is written once,
+    // and cut as a value is: a dictionary scope's keys may be a client's.
+    private void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
     {
-        if (pair.Value is not null && !string.IsNullOrEmpty(pair.Key) && IndexOf(attributes, pair.Key) < 0)
+        var key = pair.Key is { } k && k.Length > text.MaxLength ? RecordText.Bound(k, text.MaxLength) : pair.Key;
+        if (pair.Value is not null && !string.IsNullOrEmpty(key) && IndexOf(attributes, key) < 0)
         {
-            attributes.Add(pair);
+            attributes.Add(ReferenceEquals(key, pair.Key) ? pair : new(key, pair.Value));
         }
     }
 

@@ -281,8 +281,9 @@ internal sealed class JsonLineFormatter : ILineFormatter
 
             name = _omitted.Contains(key) ? null : Encode(renamed);
 
-            // Keys come from templates and code, a bounded set; an unbounded one (a key made per record) is not kept.
-            if (_names.Count < 4096)
+            // Keys come from templates and code, a bounded set of short names; a key made per record, or a long one
+            // (a client's), is not kept.
+            if (_names.Count < 4096 && key.Length <= 256)
             {
                 _names[key] = name;
             }

@@ -175,6 +175,23 @@ public sealed class HostileValueTests
         Assert.Equal(129, Assert.IsAssignableFrom<System.Collections.ICollection>(exported).Count);
     }
 
+    [Fact]
+    public void A_field_name_longer_than_a_value_may_be_is_cut_like_a_value_in_every_sink()
+    {
+        using var harness = new LoggingHarness();
+        var longKey = "k" + new string('x', 100_000);
+        using (harness.Logger.BeginScope(new Dictionary<string, object?> { [longKey] = "from a scope" }))
+        {
+            harness.Logger.LogInformation("With a long key");
+        }
+
+        var name = Assert.Single(Assert.Single(Lines(harness)).EnumerateObject(), p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() == "from a scope").Name;
+        Assert.Equal(4096, name.Length);
+        Assert.EndsWith(Marker, name);
+        var exported = Assert.Single(Assert.Single(harness.Exported).Attributes!, a => Equals(a.Value, "from a scope"));
+        Assert.Equal(name, exported.Key);
+    }
+
     private sealed class ThrowingSequence : IEnumerable<int>
     {
         public IEnumerator<int> GetEnumerator()
