@@ -252,6 +252,24 @@ public sealed class HeldRecordsTests
     }
 
     [Fact]
+    public async Task A_field_name_counts_against_the_bounds_as_its_value_does()
+    {
+        await using var app = await StartAsync(a => a.MapGet("/fails", (ILoggerFactory loggers) =>
+        {
+            // A state whose key is as long as the per-request bound (256 KiB estimated, two bytes a character).
+            var state = new List<KeyValuePair<string, object?>> { new(new string('k', 140_000), "v") };
+            loggers.CreateLogger(Category).Log(LogLevel.Debug, default, state, null, (_, _) => "Long key");
+            return Results.StatusCode(500);
+        }));
+        using var client = app.CreateClient();
+        using (await client.GetAsync("/fails")) { }
+
+        var budget = app.Services.GetRequiredService<HeldRecordBudget>();
+        Assert.Equal(1, budget.DroppedForRequestLimit);
+        Assert.DoesNotContain(app.JsonLines(), line => line.Text("message") == "Long key");
+    }
+
+    [Fact]
     public async Task A_held_record_with_an_exception_personal_data_and_a_hostile_value_is_written_as_safely_as_any()
     {
         const string email = "held-user@example.com";

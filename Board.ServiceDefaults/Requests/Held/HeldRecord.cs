@@ -68,6 +68,7 @@ internal sealed class HeldRecord(
             {
                 var pair = pairs[i];
                 fields[i] = new(pair.Key, CopyValue(pair.Value, text, ref texts, ref bytes));
+                bytes += 2 * (fields[i].Key?.Length ?? 0);
             }
         }
 
