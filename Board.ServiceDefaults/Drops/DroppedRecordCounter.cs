@@ -60,7 +60,8 @@ internal sealed class DroppedRecordCounter : IDisposable
             description: "Log records a sink dropped instead of delaying the application.");
         Meter.CreateObservableCounter(
             "board.logging.records.fallback",
-            () => new Measurement<long>(FallbackRecords, new KeyValuePair<string, object?>("error.type", "queue_full")),
+            // The sink the records went to, as every board.* counter is labelled (the collector declares them by it).
+            () => new Measurement<long>(FallbackRecords, new KeyValuePair<string, object?>("log.sink", StdoutSink), new KeyValuePair<string, object?>("error.type", "queue_full")),
             unit: "{log_record}",
             description: "Log records written to stdout because OTLP could not take them (StructuredLogging:Console:Fallback).");
     }

@@ -1,3 +1,8 @@
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
+using Board.ServiceDefaults.Drops;
+using Board.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -245,6 +250,50 @@ public sealed class CollectorConfigTests
             .SelectMany(d => d.Names("metric_name_selectors")).Order().ToList();
         var kept = config.Map("processors", "filter/cloudwatch_metrics", "metrics", "include").Names("metric_names").Order().ToList();
         Assert.Equal(kept, declared);
+    }
+
+    [Fact]
+    public void Every_board_counter_has_the_labels_of_a_dimension_set_awsemf_declares_for_it()
+    {
+        var declarations = CollectorConfig.Expand(CollectorConfig.AwsEnvironment).Map("exporters", "awsemf")["metric_declarations"];
+        var declared = Assert.IsType<List<object?>>(declarations).Cast<Dictionary<string, object?>>()
+            .Select(d => (Selectors: d.Names("metric_name_selectors"),
+                Dimensions: Assert.IsType<List<object?>>(d["dimensions"]).Select(set => Assert.IsType<List<object?>>(set).Cast<string>().ToList()).ToList()))
+            .ToList();
+
+        // Each measurement of each counter, with its tag keys, as a metric reader would collect them.
+        using var harness = new LoggingHarness();
+        var counter = harness.Services.GetRequiredService<DroppedRecordCounter>();
+        var measured = new List<(string Name, HashSet<string> Labels)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, counter.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            var labels = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var tag in tags)
+            {
+                labels.Add(tag.Key);
+            }
+
+            measured.Add((instrument.Name, labels));
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Contains(measured, m => m.Name == "board.logging.records.fallback");
+        foreach (var (name, labels) in measured)
+        {
+            // awsemf makes a metric of a declaration whose selector matches and one of whose dimension sets it has whole.
+            Assert.True(
+                declared.Any(d => d.Selectors.Any(selector => Regex.IsMatch(name, selector)) && d.Dimensions.Any(set => set.All(labels.Contains))),
+                $"{name} with labels [{string.Join(", ", labels)}] matches no awsemf declaration: it would be written as a log event, not a metric");
+        }
     }
 
     [Fact]
