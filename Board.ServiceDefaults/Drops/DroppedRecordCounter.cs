@@ -60,8 +60,7 @@ internal sealed class DroppedRecordCounter : IDisposable
             description: "Log records a sink dropped instead of delaying the application.");
         Meter.CreateObservableCounter(
             "board.logging.records.fallback",
-            // The sink the records went to, as every board.* counter is labelled (the collector declares them by it).
-            () => new Measurement<long>(FallbackRecords, new KeyValuePair<string, object?>("log.sink", StdoutSink), new KeyValuePair<string, object?>("error.type", "queue_full")),
+            () => new[] { FallbackMeasurement(_fallback?.QueueFullRecords ?? 0, "queue_full"), FallbackMeasurement(_fallback?.ShutdownRecords ?? 0, "already_shutdown") },
             unit: "{log_record}",
             description: "Log records written to stdout because OTLP could not take them (StructuredLogging:Console:Fallback).");
     }
@@ -71,7 +70,7 @@ internal sealed class DroppedRecordCounter : IDisposable
     public long OtlpDropped => Interlocked.Read(ref _otlpQueueDrops) + (_fallback?.LostRecords ?? 0);
 
     /// <summary>Records written to stdout because OTLP could not take them, all reasons together.</summary>
-    public long FallbackRecords => _fallback?.WrittenRecords ?? 0;
+    public long FallbackRecords => (_fallback?.QueueFullRecords ?? 0) + (_fallback?.ShutdownRecords ?? 0);
 
     /// <summary>Held records let go for the bounds or because they could not be taken, all reasons together.</summary>
     public long HeldDropped => _held?.Dropped ?? 0;
@@ -89,6 +88,10 @@ internal sealed class DroppedRecordCounter : IDisposable
     /// <summary>Marks this thread as queueing <paramref name="record"/> for OTLP, with stdout as its fallback.</summary>
     public static void Queueing(OtlpFallback fallback, LogRecord record) => t_fallback = (fallback, record);
 
+    // The sink the records went to, as every board.* counter is labelled (the collector declares them by it).
+    private static Measurement<long> FallbackMeasurement(long value, string reason) =>
+        new(value, new KeyValuePair<string, object?>("log.sink", StdoutSink), new KeyValuePair<string, object?>("error.type", reason));
+
     private static Measurement<long> HeldMeasurement(long value, string reason) =>
         new(value, new KeyValuePair<string, object?>("log.sink", "held"), new KeyValuePair<string, object?>("error.type", reason));
 
@@ -105,7 +108,7 @@ internal sealed class DroppedRecordCounter : IDisposable
             {
                 // Once per record, whatever the measurement's value.
                 t_fallback = null;
-                fallback.Fallback.WriteUnqueued(fallback.Record);
+                fallback.Fallback.WriteUnqueued(fallback.Record, shutdown: tag.Value is "already_shutdown");
             }
             else if (t_queueingSink == StdoutSink)
             {

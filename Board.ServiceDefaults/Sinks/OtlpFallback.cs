@@ -19,11 +19,15 @@ internal sealed class OtlpFallback(Stream output, Func<Resource, ILineFormatter>
 {
     private readonly Lock _writing = new();
     private ILineFormatter? _formatter;
-    private long _written;
+    private long _writtenQueueFull;
+    private long _writtenShutdown;
     private long _lost;
 
-    /// <summary>Records written to stdout because the OTLP batch processor could not queue them.</summary>
-    public long WrittenRecords => Interlocked.Read(ref _written);
+    /// <summary>Records written to stdout because the OTLP batch processor's queue was full.</summary>
+    public long QueueFullRecords => Interlocked.Read(ref _writtenQueueFull);
+
+    /// <summary>Records written to stdout because the OTLP batch processor had shut down.</summary>
+    public long ShutdownRecords => Interlocked.Read(ref _writtenShutdown);
 
     /// <summary>Records that OTLP could not queue and that could not be written to stdout either.</summary>
     public long LostRecords => Interlocked.Read(ref _lost);
@@ -31,7 +35,7 @@ internal sealed class OtlpFallback(Stream output, Func<Resource, ILineFormatter>
     public override void OnEnd(LogRecord data) => DroppedRecordCounter.Queueing(this, data);
 
     /// <summary>Writes a record the OTLP batch processor could not queue.</summary>
-    public void WriteUnqueued(LogRecord record)
+    public void WriteUnqueued(LogRecord record, bool shutdown)
     {
         lock (_writing)
         {
@@ -39,7 +43,7 @@ internal sealed class OtlpFallback(Stream output, Func<Resource, ILineFormatter>
             {
                 _formatter ??= createFormatter(ParentProvider.GetResource());
                 output.Write(_formatter.Format(record));
-                Interlocked.Increment(ref _written);
+                Interlocked.Increment(ref shutdown ? ref _writtenShutdown : ref _writtenQueueFull);
             }
             catch (Exception)
             {

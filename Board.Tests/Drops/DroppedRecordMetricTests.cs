@@ -4,6 +4,7 @@ using Board.ServiceDefaults.Sinks;
 using Board.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
 
 namespace Board.Tests.Drops;
 
@@ -61,6 +62,46 @@ public sealed class DroppedRecordMetricTests
         Assert.Equal(1, series.Values["held/in_flight_limit"]);
         Assert.Equal(1, series.Values["held/capture_failed"]);
         Assert.Equal(0, series.Values["stdout"]);
+    }
+
+    [Fact]
+    public void A_record_written_to_stdout_after_otlp_shut_down_is_counted_as_such_not_as_a_full_queue()
+    {
+        using var harness = new LoggingHarness(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://127.0.0.1:9/v1/logs",
+            ["StructuredLogging:Console:Fallback"] = "true",
+        });
+        var counter = harness.Services.GetRequiredService<DroppedRecordCounter>();
+        Assert.True(harness.Services.GetRequiredService<LoggerProvider>().Shutdown(10_000));
+
+        harness.Logger.LogInformation("After {step}", "shutdown");
+
+        Assert.Contains("\"After shutdown\"", harness.Stdout.Text, StringComparison.Ordinal);
+        var reasons = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, counter.Meter) && instrument.Name == "board.logging.records.fallback")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "error.type")
+                {
+                    reasons[(string)tag.Value!] = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(1, reasons["already_shutdown"]);
+        Assert.Equal(0, reasons.GetValueOrDefault("queue_full"));
     }
 
     // The values a metric reader would collect now, by the log.sink tag.
