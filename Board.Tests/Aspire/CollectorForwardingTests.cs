@@ -38,7 +38,7 @@ public sealed class CollectorForwardingTests
         using (var http = app.CreateHttpClient(BoardAppHost.WebName, "http"))
         using (var response = await http.GetAsync(path, cancellationToken))
         {
-            Assert.NotNull(response);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
         }
 
         var collector = app.Services.GetRequiredService<DistributedApplicationModel>().Resources

@@ -120,6 +120,8 @@ public sealed class ExclusionAndLevelTests
 
         (await client.GetAsync("/ok")).EnsureSuccessStatusCode();
 
+        // The request was logged (its START entry), only its END entry is below the level.
+        Assert.Contains(app.Records(), r => r.EventName == "RequestStarted");
         Assert.DoesNotContain(app.Records(), r => r.EventName == "RequestCompleted");
     }
 

@@ -66,8 +66,9 @@ public sealed class HeldRecordsTests
         // below the level, such as "Executed endpoint", are held and written with them).
         var order = lines.Select(l => l.Text("message")).ToList();
         var endAt = order.IndexOf(end.Text("message"));
-        Assert.True(order.IndexOf("Detail 1 of a") < order.IndexOf("Detail 2 of a"));
-        Assert.All(lines.Skip(order.IndexOf("Detail 1 of a")).Take(endAt - order.IndexOf("Detail 1 of a")), l => Assert.True(l.Has(HeldRecord.MarkerKey), $"not held: {l}"));
+        var firstAt = order.IndexOf("Detail 1 of a");
+        Assert.True(firstAt < order.IndexOf("Detail 2 of a") && order.IndexOf("Detail 2 of a") < endAt, "the held records come in order, before the END entry");
+        Assert.All(lines.Skip(firstAt).Take(endAt - firstAt), l => Assert.True(l.Has(HeldRecord.MarkerKey), $"not held: {l}"));
         Assert.NotEqual(held[0].Text("span_id"), held[1].Text("span_id"));
 
         // The same records, with the same fields, to the exporters.
@@ -308,6 +309,8 @@ public sealed class HeldRecordsTests
         using var client = app.CreateClient();
         using (await client.GetAsync("/fails")) { }
 
+        // The request failed as one whose held records would be written: none were held.
+        Assert.Equal("Error", app.JsonLines().Single("event_name", "RequestCompleted").Text("level"));
         Assert.Empty(app.JsonLines().Where("message_template", DetailTemplate));
     }
 

@@ -121,7 +121,10 @@ public sealed class RequestEntryTests : IAsyncLifetime
         (await client.GetAsync("/items/3?code=abc")).EnsureSuccessStatusCode();
 
         var lines = _app.JsonLines();
-        foreach (var record in _app.Records())
+        var records = _app.Records();
+        Assert.Contains(records, r => r.EventName == "RequestStarted");
+        Assert.Contains(records, r => r.EventName == "RequestCompleted");
+        foreach (var record in records)
         {
             var line = Assert.Single(lines, l => l.Text("message") == record.Message);
             // Every field but those the line leaves out by default (they travel over OTLP only).
