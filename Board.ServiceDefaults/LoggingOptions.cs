@@ -55,8 +55,8 @@ public enum ConsoleFormat
 public abstract class BatchSinkOptions
 {
     /// <summary>
-    /// Records that may wait for the exporter. Past this, records are dropped and counted rather than blocking the
-    /// request that logged them.
+    /// Records that may wait for the exporter. Past this, records are dropped and counted (or, for OTLP with
+    /// <see cref="ConsoleSinkOptions.Fallback"/>, written to stdout) rather than blocking the request that logged them.
     /// </summary>
     public int MaxQueueSize { get; set; } = 65_536;
 

@@ -48,7 +48,7 @@ internal sealed class DroppedRecordReporter(DroppedRecordCounter counter, Loggin
 
         _reportedDrops = drops;
         logger.LogWarning(
-            "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP, {log.dropped.held} held back by requests past their bounds ({log.dropped.stdout_total}, {log.dropped.otlp_total} and {log.dropped.held_total} since start)",
+            "Log records were dropped since the last report: {log.dropped.stdout} on stdout, {log.dropped.otlp} for OTLP, {log.dropped.held} held records let go ({log.dropped.stdout_total}, {log.dropped.otlp_total} and {log.dropped.held_total} since start)",
             drops.Stdout - last.Stdout,
             drops.Otlp - last.Otlp,
             drops.Held - last.Held,

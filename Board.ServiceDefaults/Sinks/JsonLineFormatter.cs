@@ -16,8 +16,8 @@ namespace Board.ServiceDefaults.Sinks;
 /// docs/logging.md, "The JSON line schema".
 /// </summary>
 /// <remarks>
-/// Note: one instance per exporter, used by its one export thread at a time (see <see cref="StdoutExporter"/>), so the
-/// writer, its buffer and the caches need no lock.
+/// Note: one instance per sink, called by one thread at a time (the exporter's, see <see cref="StdoutExporter"/>, or
+/// under <see cref="OtlpFallback"/>'s lock), so the writer, its buffer and the caches need no lock of their own.
 /// </remarks>
 internal sealed class JsonLineFormatter : ILineFormatter
 {

@@ -14,7 +14,7 @@ namespace Board.ServiceDefaults.Sinks;
 /// <param name="fallback">Marks every line <c>log.fallback=true</c>: the record reached stdout because OTLP could not take it.</param>
 internal sealed class TextLineFormatter(bool fallback = false) : ILineFormatter
 {
-    // Note: one instance per exporter, used by its one export thread at a time (see StdoutExporter).
+    // Note: one instance per sink, called by one thread at a time (the exporter's, or under OtlpFallback's lock).
     private readonly StringBuilder _text = new(512);
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 

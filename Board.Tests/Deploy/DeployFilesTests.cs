@@ -116,8 +116,8 @@ public sealed class DeployFilesTests
     {
         // In non-blocking mode the awslogs driver drops lines when its buffer is full and says nothing. ECS has
         // made non-blocking the default (unless the account setting says otherwise), so blocking is set
-        // explicitly: a slow driver then backs up into Board's stdout writer, which runs on its own thread
-        // with a bounded buffer and counts what it drops, so requests do not wait.
+        // explicitly. In this task stdout is OTLP's fallback (below), written on the thread that logged, so a slow
+        // driver then slows only the requests whose records OTLP could not take; none is lost.
         var options = Container("board-web").GetProperty("logConfiguration").GetProperty("options");
         Assert.Equal("blocking", options.GetProperty("mode").GetString());
         Assert.False(options.TryGetProperty("max-buffer-size", out _), "max-buffer-size applies only to non-blocking mode");
@@ -225,10 +225,11 @@ public sealed class DeployFilesTests
     }
 
     [Fact]
-    public void The_app_writes_to_stdout_only_what_otlp_could_not_deliver_and_sends_delta_metrics()
+    public void The_task_configures_stdout_as_the_fallback_of_otlp_and_delta_metrics()
     {
         var app = EnvironmentOf("board-web");
-        // Each record reaches CloudWatch once: through the collector, or through stdout when OTLP failed.
+        // Each record reaches CloudWatch once: through the collector, or through stdout when OTLP could not queue it
+        // (a failed export is retried by the exporter instead).
         Assert.Equal("true", app["StructuredLogging__Console__Fallback"]);
         Assert.True(app.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"), "the fallback changes nothing without OTLP");
         // awsemf writes a histogram's count and sum as they come (contrib awsemfexporter datapoint.go turns only

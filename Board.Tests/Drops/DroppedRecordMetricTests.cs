@@ -9,8 +9,8 @@ using OpenTelemetry.Logs;
 namespace Board.Tests.Drops;
 
 /// <summary>
-/// The drop count as a metric (docs/reliability.md): <c>board.logging.records.dropped</c>, one series per sink
-/// under <c>log.sink</c>, fed on the OTLP side by the OpenTelemetry SDK's own processed-records measurements.
+/// The drop count as a metric (docs/reliability.md): <c>board.logging.records.dropped</c>, series by <c>log.sink</c>
+/// (and by <c>error.type</c> for held records), fed on the OTLP side by the OpenTelemetry SDK's own processed-records measurements.
 /// Alone: every counter in the process hears the SDK's instrument, so the drops staged here would reach the counters
 /// of tests running beside it.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class DroppedRecordMetricTests
         harness.Flush();
         var counter = harness.Services.GetRequiredService<DroppedRecordCounter>();
 
-        // The SDK's instrument, as OpenTelemetry 1.20 names it and tags it.
+        // The SDK's instrument, as OpenTelemetry names it and tags it.
         using var sdk = new Meter("otel.sdk.experimental");
         var processed = sdk.CreateCounter<long>("otel.sdk.processor.log.processed");
         processed.Add(5, new KeyValuePair<string, object?>("error.type", "queue_full"));

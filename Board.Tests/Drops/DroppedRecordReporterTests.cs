@@ -48,7 +48,7 @@ public sealed class DroppedRecordReporterTests
 
         var warning = Assert.Single(harness.Exported, r => r.CategoryName == ReporterCategory);
         Assert.Contains(warning.Attributes!, a => a.Key == "log.dropped.held" && Convert.ToInt64(a.Value, System.Globalization.CultureInfo.InvariantCulture) == 2);
-        Assert.StartsWith("Log records were dropped since the last report: 0 on stdout, 0 for OTLP, 2 held back by requests past their bounds", warning.FormattedMessage);
+        Assert.StartsWith("Log records were dropped since the last report: 0 on stdout, 0 for OTLP, 2 held records let go", warning.FormattedMessage);
     }
 
     [Fact]

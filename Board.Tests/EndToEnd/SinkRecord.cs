@@ -22,7 +22,7 @@ public sealed record SinkRecord
         "timestamp", "level", "logger", "message", "message_template", "event_id", "event_name", "trace_id", "span_id",
     };
 
-    /// <summary>Resource attributes the JSON line repeats on every line (StructuredLogging:Json:ResourceAttributes defaults).</summary>
+    /// <summary>Resource attributes the JSON line may repeat on every line (the fixtures configure StructuredLogging:Json:ResourceAttributes).</summary>
     public static readonly IReadOnlySet<string> StdoutResourceKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         "service.name", "service.version", "service.instance.id", "deployment.environment.name", "host.name", "process.pid",

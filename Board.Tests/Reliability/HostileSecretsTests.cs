@@ -181,7 +181,7 @@ public sealed class HostileSecretsTests(ITestOutputHelper output)
 
         foreach (var path in s_formPaths)
         {
-            // A body that ends early: announced 100 bytes, 13 sent, then the connection closes.
+            // A body that ends early: announced 100 bytes, 11 sent, then the connection closes.
             var cutShort = Post(path, "application/x-www-form-urlencoded", $"a={Canary()}", contentLength: 100);
             yield return port => SendAndCloseAsync(port, cutShort);
 

@@ -37,8 +37,8 @@ public sealed class ShutdownFlushTests
     public async Task Every_END_entry_of_a_load_reaches_the_receiver_when_SIGTERM_follows_it(string protocol)
     {
         // Exports run every second during the load, so one is under way when SIGTERM comes; the final ones run while
-        // the host is being disposed. None may depend on anything disposed before them: over http/protobuf the
-        // exporter used the application's HttpClient factory (with its resilience handler), and records were lost.
+        // the host is being disposed. None may depend on anything disposed before them, such as the application's
+        // HttpClient factory, which the exporter must not take its client from.
         await using var run = await ReliabilityRun.StartAsync(protocol: protocol);
         using var client = run.CreateLoadClient(16);
         var prefix = "/reliability/burst/" + Guid.NewGuid().ToString("N") + "/";
