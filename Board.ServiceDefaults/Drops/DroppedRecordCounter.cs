@@ -52,15 +52,20 @@ internal sealed class DroppedRecordCounter : IDisposable
                 new Measurement<long>(StdoutDropped, new KeyValuePair<string, object?>("log.sink", StdoutSink)),
                 new Measurement<long>(OtlpDropped, new KeyValuePair<string, object?>("log.sink", "otlp")),
                 // Records below the level that a request could not hold (Requests:HeldRecords bounds), by reason.
-                HeldMeasurement(_held?.DroppedForRequestLimit ?? 0, "request_limit"),
-                HeldMeasurement(_held?.DroppedForInFlightLimit ?? 0, "in_flight_limit"),
-                HeldMeasurement(_held?.DroppedForCaptureFailure ?? 0, "capture_failed"),
+                ByReason(_held?.DroppedForRequestLimit ?? 0, "held", "request_limit"),
+                ByReason(_held?.DroppedForInFlightLimit ?? 0, "held", "in_flight_limit"),
+                ByReason(_held?.DroppedForCaptureFailure ?? 0, "held", "capture_failed"),
             },
             unit: "{log_record}",
             description: "Log records a sink dropped instead of delaying the application.");
         Meter.CreateObservableCounter(
             "board.logging.records.fallback",
-            () => new[] { FallbackMeasurement(_fallback?.QueueFullRecords ?? 0, "queue_full"), FallbackMeasurement(_fallback?.ShutdownRecords ?? 0, "already_shutdown") },
+            () => new[]
+            {
+                // By sink, as every board.* counter is: the collector declares them by it.
+                ByReason(_fallback?.QueueFullRecords ?? 0, StdoutSink, "queue_full"),
+                ByReason(_fallback?.ShutdownRecords ?? 0, StdoutSink, "already_shutdown"),
+            },
             unit: "{log_record}",
             description: "Log records written to stdout because OTLP could not take them (StructuredLogging:Console:Fallback).");
     }
@@ -88,12 +93,8 @@ internal sealed class DroppedRecordCounter : IDisposable
     /// <summary>Marks this thread as queueing <paramref name="record"/> for OTLP, with stdout as its fallback.</summary>
     public static void Queueing(OtlpFallback fallback, LogRecord record) => t_fallback = (fallback, record);
 
-    // The sink the records went to, as every board.* counter is labelled (the collector declares them by it).
-    private static Measurement<long> FallbackMeasurement(long value, string reason) =>
-        new(value, new KeyValuePair<string, object?>("log.sink", StdoutSink), new KeyValuePair<string, object?>("error.type", reason));
-
-    private static Measurement<long> HeldMeasurement(long value, string reason) =>
-        new(value, new KeyValuePair<string, object?>("log.sink", "held"), new KeyValuePair<string, object?>("error.type", reason));
+    private static Measurement<long> ByReason(long value, string sink, string reason) =>
+        new(value, new KeyValuePair<string, object?>("log.sink", sink), new KeyValuePair<string, object?>("error.type", reason));
 
     private void OnProcessed(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

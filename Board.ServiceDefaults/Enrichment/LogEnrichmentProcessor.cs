@@ -223,7 +223,7 @@ internal sealed class LogEnrichmentProcessor(ScopeProviderCapture scopes, Person
     // and cut as a value is: a dictionary scope's keys may be a client's.
     private void AddIfAbsent(List<KeyValuePair<string, object?>> attributes, KeyValuePair<string, object?> pair)
     {
-        var key = pair.Key is { } k && k.Length > text.MaxLength ? RecordText.Bound(k, text.MaxLength) : pair.Key;
+        var key = pair.Key is null ? null : RecordText.Bound(pair.Key, text.MaxLength);
         if (pair.Value is not null && !string.IsNullOrEmpty(key) && IndexOf(attributes, key) < 0)
         {
             attributes.Add(ReferenceEquals(key, pair.Key) ? pair : new(key, pair.Value));
