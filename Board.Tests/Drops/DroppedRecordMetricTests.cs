@@ -78,34 +78,13 @@ public sealed class DroppedRecordMetricTests
         harness.Logger.LogInformation("After {step}", "shutdown");
 
         Assert.Contains("\"After shutdown\"", harness.Stdout.Text, StringComparison.Ordinal);
-        var reasons = new Dictionary<string, long>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, counter.Meter) && instrument.Name == "board.logging.records.fallback")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "error.type")
-                {
-                    reasons[(string)tag.Value!] = value;
-                }
-            }
-        });
-        listener.Start();
-        listener.RecordObservableInstruments();
-
-        Assert.Equal(1, reasons["already_shutdown"]);
-        Assert.Equal(0, reasons.GetValueOrDefault("queue_full"));
+        var series = Observe(counter, "board.logging.records.fallback");
+        Assert.Equal(1, series.Values["stdout/already_shutdown"]);
+        Assert.Equal(0, series.Values["stdout/queue_full"]);
     }
 
-    // The values a metric reader would collect now, by the log.sink tag.
-    private static (string? Unit, Dictionary<string, long> Values) Observe(DroppedRecordCounter counter)
+    // The values a metric reader would collect now from one of the counter's instruments, by the log.sink tag.
+    private static (string? Unit, Dictionary<string, long> Values) Observe(DroppedRecordCounter counter, string instrumentName = "board.logging.records.dropped")
     {
         string? unit = null;
         var values = new Dictionary<string, long>();
@@ -113,7 +92,7 @@ public sealed class DroppedRecordMetricTests
         listener.InstrumentPublished = (instrument, l) =>
         {
             // This counter's instrument only: a host another test left running would have one of its own.
-            if (ReferenceEquals(instrument.Meter, counter.Meter) && instrument.Name == "board.logging.records.dropped")
+            if (ReferenceEquals(instrument.Meter, counter.Meter) && instrument.Name == instrumentName)
             {
                 unit = instrument.Unit;
                 l.EnableMeasurementEvents(instrument);
