@@ -105,7 +105,8 @@ internal sealed class DroppedRecordCounter : IDisposable
                 continue;
             }
 
-            if (t_fallback is { } fallback)
+            // A mark is this pipeline's only if its fallback is: another host in the process may have left one here.
+            if (t_fallback is { } fallback && ReferenceEquals(fallback.Fallback, _fallback))
             {
                 // Once per record, whatever the measurement's value.
                 t_fallback = null;

@@ -83,6 +83,33 @@ public sealed class DroppedRecordMetricTests
         Assert.Equal(0, series.Values["stdout/queue_full"]);
     }
 
+    [Fact]
+    public void A_fallback_mark_another_pipeline_left_on_the_thread_does_not_take_this_pipelines_drops()
+    {
+        // A second host in the process (a test server, say) with the fallback on: the OTLP processor queues the record,
+        // so its mark stays on this thread.
+        using var other = new LoggingHarness(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://127.0.0.1:9/v1/logs",
+            ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "1000",
+            ["StructuredLogging:Otlp:Retry"] = "None",
+            ["StructuredLogging:Console:Fallback"] = "true",
+        });
+        other.Logger.LogInformation("Queued for OTLP");
+        using var harness = new LoggingHarness();
+        var counter = harness.Services.GetRequiredService<DroppedRecordCounter>();
+
+        // This host's stdout processor could not queue a record, on the same thread.
+        using var sdk = new Meter("otel.sdk.experimental");
+        var processed = sdk.CreateCounter<long>("otel.sdk.processor.log.processed");
+        using (DroppedRecordCounter.Queueing(DroppedRecordCounter.StdoutSink))
+        {
+            processed.Add(1, new KeyValuePair<string, object?>("error.type", "queue_full"));
+        }
+
+        Assert.Equal(1, Observe(counter).Values["stdout"]);
+    }
+
     // The values a metric reader would collect now from one of the counter's instruments, by the log.sink tag.
     private static (string? Unit, Dictionary<string, long> Values) Observe(DroppedRecordCounter counter, string instrumentName = "board.logging.records.dropped")
     {
