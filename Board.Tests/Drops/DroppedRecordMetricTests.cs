@@ -67,11 +67,7 @@ public sealed class DroppedRecordMetricTests
     [Fact]
     public void A_record_written_to_stdout_after_otlp_shut_down_is_counted_as_such_not_as_a_full_queue()
     {
-        using var harness = new LoggingHarness(new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://127.0.0.1:9/v1/logs",
-            ["StructuredLogging:Console:Fallback"] = "true",
-        });
+        using var harness = WithOtlpFallback();
         var counter = harness.Services.GetRequiredService<DroppedRecordCounter>();
         Assert.True(harness.Services.GetRequiredService<LoggerProvider>().Shutdown(10_000));
 
@@ -88,13 +84,7 @@ public sealed class DroppedRecordMetricTests
     {
         // A second host in the process (a test server, say) with the fallback on: the OTLP processor queues the record,
         // so its mark stays on this thread.
-        using var other = new LoggingHarness(new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://127.0.0.1:9/v1/logs",
-            ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "1000",
-            ["StructuredLogging:Otlp:Retry"] = "None",
-            ["StructuredLogging:Console:Fallback"] = "true",
-        });
+        using var other = WithOtlpFallback();
         other.Logger.LogInformation("Queued for OTLP");
         using var harness = new LoggingHarness();
         var counter = harness.Services.GetRequiredService<DroppedRecordCounter>();
@@ -109,6 +99,15 @@ public sealed class DroppedRecordMetricTests
 
         Assert.Equal(1, Observe(counter).Values["stdout"]);
     }
+
+    // OTLP logs to a port nobody listens on, failing fast, with stdout as its fallback.
+    private static LoggingHarness WithOtlpFallback() => new(new Dictionary<string, string?>
+    {
+        ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://127.0.0.1:9/v1/logs",
+        ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "1000",
+        ["StructuredLogging:Otlp:Retry"] = "None",
+        ["StructuredLogging:Console:Fallback"] = "true",
+    });
 
     // The values a metric reader would collect now from one of the counter's instruments, by the log.sink tag.
     private static (string? Unit, Dictionary<string, long> Values) Observe(DroppedRecordCounter counter, string instrumentName = "board.logging.records.dropped")
